@@ -1,0 +1,3 @@
+"""kotanet.monitors"""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""kotanet.playbooks"""
+
+__all__: list[str] = []

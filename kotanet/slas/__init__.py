@@ -1,0 +1,3 @@
+"""kotanet.slas"""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""kotanet.topology"""
+
+__all__: list[str] = []
