@@ -6,10 +6,11 @@ Cross-references between records are plain ids (slugs); `kotanet.inventory.valid
 from __future__ import annotations
 
 import datetime as dt
+import re
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
 
 from kotanet.inventory.choices import (
     SLA_PRESETS,
@@ -54,6 +55,28 @@ __all__ = [
     "Tenant",
 ]
 
+_DOTTED = re.compile(r"^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?:/(\d{1,2}))?$")
+
+
+def _fast_ipv4(value: object) -> object:
+    """Parse 'a.b.c.d[/len]' without ipaddress's slow string parser; anything unusual goes to pydantic's."""
+    if isinstance(value, str):
+        m = _DOTTED.match(value)
+        if m:
+            a, b, c, d = (int(x) for x in m.groups()[:4])
+            plen = m.group(5)
+            if a < 256 and b < 256 and c < 256 and d < 256 and (m.group(1)[0] != "0" or a == 0):
+                num = (a << 24) | (b << 16) | (c << 8) | d
+                if plen is None:
+                    return IPv4Address(num)
+                if int(plen) <= 32:
+                    return IPv4Interface((num, int(plen)))
+    return value
+
+
+IPv4Host = Annotated[IPv4Address, BeforeValidator(_fast_ipv4)]
+IPv4Iface = Annotated[IPv4Interface, BeforeValidator(_fast_ipv4)]
+
 Slug = Annotated[
     str,
     StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]*$", min_length=1, max_length=64),
@@ -66,7 +89,7 @@ Longitude = Annotated[float, Field(ge=-180.0, le=180.0)]
 class Record(BaseModel):
     """Base of every inventory value: immutable, and unknown fields are errors (typos must not pass)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", use_enum_values=False, validate_default=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", use_enum_values=False)
 
 
 class Region(Record):
@@ -104,7 +127,7 @@ class Site(Record):
 class Interface(Record):
     name: Annotated[str, StringConstraints(min_length=1, max_length=64)]
     kind: InterfaceKind = InterfaceKind.ETHERNET
-    addresses: list[IPv4Interface] = Field(default_factory=list)
+    addresses: list[IPv4Iface] = Field(default_factory=list)
     description: str = ""
     mtu: Annotated[int, Field(ge=576, le=9216)] | None = None
     speed_mbps: Annotated[int, Field(gt=0)] | None = None
@@ -119,7 +142,7 @@ class Device(Record):
     model: str = ""
     manufacturer: str = ""
     serial: str = ""
-    mgmt_ip: IPv4Address | None = None
+    mgmt_ip: IPv4Host | None = None
     install_date: dt.date | None = None
     end_of_support: dt.date | None = None
     rack: Slug | None = None
@@ -340,9 +363,9 @@ class Settings(Record):
     bounds: Bounds | None = None
     p2p_pool: IPv4Network = IPv4Network("10.255.0.0/16")
     loopback_pool: IPv4Network = IPv4Network("10.254.0.0/16")
-    noc_servers: list[IPv4Address] = Field(default_factory=list)
-    ntp_servers: list[IPv4Address] = Field(default_factory=list)
-    syslog_servers: list[IPv4Address] = Field(default_factory=list)
+    noc_servers: list[IPv4Host] = Field(default_factory=list)
+    ntp_servers: list[IPv4Host] = Field(default_factory=list)
+    syslog_servers: list[IPv4Host] = Field(default_factory=list)
 
 
 class Inventory(Record):

@@ -23,7 +23,7 @@ from kotanet.inventory.choices import (
     MigrationStatus,
     ScopeKind,
 )
-from kotanet.inventory.models import Endpoint, Inventory
+from kotanet.inventory.models import Endpoint, Interface, Inventory
 from kotanet.inventory.yamlio import Locator, format_loc
 
 __all__ = ["check", "validate"]
@@ -117,6 +117,7 @@ def validate(inv: Inventory, locator: Locator | None = None) -> list[Problem]:
     # devices, interfaces and addresses
     host_owner: dict[IPv4Address, str] = {}
     iface_names: dict[str, dict[str, InterfaceKind]] = {}
+    iface_objs: dict[tuple[str, str], Interface] = {}
     rack_slots: dict[str, dict[int, str]] = defaultdict(dict)
     for i, d in enumerate(inv.devices):
         if d.site not in sites:
@@ -160,6 +161,7 @@ def validate(inv: Inventory, locator: Locator | None = None) -> list[Problem]:
                 r.add("devices", [i, "interfaces", j, "name"], f"duplicate interface {itf.name!r} on {d.id}",
                       "give each interface of a device its own name")
             names[itf.name] = itf.kind
+            iface_objs[(d.id, itf.name)] = itf
             for k, addr in enumerate(itf.addresses):
                 ip = addr.ip
                 owner = f"{d.id} {itf.name}"
@@ -229,7 +231,7 @@ def validate(inv: Inventory, locator: Locator | None = None) -> list[Problem]:
                               f"interface {dev.id} {ep.interface} is already used by active link {other}",
                               "only wireless interfaces serve several active links; use another port")
                     iface_users.setdefault(key, lk.id)
-            ia, ib = da.interface(lk.a.interface), db.interface(lk.b.interface)
+            ia, ib = iface_objs.get((lk.a.device, lk.a.interface)), iface_objs.get((lk.b.device, lk.b.interface))
             if ia and ib and ia.addresses and ib.addresses:
                 nets_a = {a.network for a in ia.addresses}
                 if not any(b.network in nets_a for b in ib.addresses):
