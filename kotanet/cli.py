@@ -16,6 +16,7 @@ from kotanet.clock import clock_from_env
 from kotanet.errors import KotanetError
 from kotanet.i18n import Lang, t
 from kotanet.inventory.cli import app as inventory_app
+from kotanet.topology.cli import plan_app, topology_app
 
 __all__ = ["app", "main"]
 
@@ -27,6 +28,8 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(inventory_app, name="inventory")
+app.add_typer(topology_app, name="topology")
+app.add_typer(plan_app, name="plan")
 
 
 def _version(value: bool) -> None:
@@ -53,14 +56,23 @@ def _root(
 
 @app.command()
 def demo(ctx: typer.Context) -> None:
-    """The main job on the embedded Kota Bogor dataset: validate it and show what it holds."""
+    """The main job on the embedded Kota Bogor dataset: the inventory, its single points of failure and
+    predicted availability, the link budgets, and the 17-route migration plan."""
     from kotanet.inventory.cli import show, validate
+    from kotanet.topology.cli import analyze_cmd, budget_cmd, migrations_cmd
 
     st = ctx.find_root().obj
     assert isinstance(st, CliState)
     st.out.rule(st.t("demo.title"))
     validate(ctx, None)
     show(ctx, None, as_json=False)
+    st.out.rule(st.t("demo.topology"))
+    analyze_cmd(ctx, None, as_json=False, sla=None)
+    st.out.rule(st.t("demo.budgets"))
+    budget_cmd(ctx, None, link=[], radio_threshold=15.0, fibre_threshold=3.0, as_json=False)
+    st.out.rule(st.t("demo.plan"))
+    migrations_cmd(ctx, None, keep_radio_backup=False, as_json=False)
+    st.out.print(st.t("demo.next"), highlight=False)
 
 
 def _lang_from_argv(argv: list[str]) -> Lang:

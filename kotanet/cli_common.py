@@ -13,6 +13,7 @@ from rich.console import Console
 from kotanet.clock import Clock
 from kotanet.errors import KotanetError
 from kotanet.i18n import Lang, t
+from kotanet.inventory.yamlio import file_mode
 
 __all__ = ["CliState", "state", "write_atomic"]
 
@@ -38,6 +39,7 @@ def write_atomic(path: Path, text: str) -> None:
     """Write `text` to `path` through a temporary sibling and a rename, so a failure leaves the old file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.fchmod(fd, file_mode(path))
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)

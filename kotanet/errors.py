@@ -20,6 +20,9 @@ class KotanetError(Exception):
         text = f"{self.message} ({self.hint})" if self.hint else self.message
         return [" ".join(text.split())]
 
+    def __str__(self) -> str:
+        return "; ".join(self.lines())
+
 
 class UsageError(KotanetError):
     """Bad command-line input: an unknown id, a bad option value."""

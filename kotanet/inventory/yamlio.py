@@ -87,6 +87,28 @@ def _located_error(text: str, label: str) -> InventoryError:
     return InventoryError([])
 
 
+_STANDARD_TAGS = frozenset(f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "seq", "map"))
+
+
+def _refuse_tags(text: str, label: str) -> None:
+    """An inventory is plain data: refuse explicit tags (e.g. !!python/object), which change a value's meaning."""
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.YAMLError:
+        return  # the parsers report the syntax error themselves
+    stack: list[yaml.Node] = [root] if root is not None else []
+    while stack:
+        node = stack.pop()
+        if node.tag not in _STANDARD_TAGS and node.tag != "tag:yaml.org,2002:timestamp":
+            raise InventoryError([Problem(label, node.start_mark.line + 1, "", f"YAML tag {node.tag!r} is not allowed",
+                                          "remove the tag: an inventory holds plain values only")])
+        if isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                stack.extend((k, v))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+
+
 def _fast_error(exc: BaseException, label: str) -> InventoryError:
     first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     m = re.search(r"line (\d+)", str(exc))
@@ -108,6 +130,8 @@ def _read_yaml(path: Path, label: str) -> Any:
     except OSError as exc:
         raise InventoryError([Problem(label, None, "", f"cannot read: {exc.strerror}",
                                       "check the path and its permissions")]) from None
+    if "!" in text:
+        _refuse_tags(text, label)
     try:
         return yaml_rs.loads(text, parse_datetime=False)
     except Exception as exc:  # yaml_rs.YAMLDecodeError and friends
@@ -322,14 +346,39 @@ def _repr_time(dumper: yaml.SafeDumper, data: dt.time) -> yaml.Node:
     return dumper.represent_str(data.strftime("%H:%M"))
 
 
-_CanonicalDumper.add_multi_representer(enum.Enum, lambda d, v: d.represent_str(str(v.value)))
+_MAYBE_NOT_TEXT = re.compile(r"^[-+.0-9~]|^(?:null|Null|NULL|true|True|TRUE|false|False|FALSE)$")
+
+
+def _repr_text(dumper: yaml.SafeDumper, data: str) -> yaml.Node:
+    """Quote a string that a YAML 1.2 reader (yaml-rs) would read as a number, bool or null, e.g. a serial
+    number like 5248E4331669, which YAML 1.1 (PyYAML's dumper) would leave bare."""
+    if data and _MAYBE_NOT_TEXT.match(data):
+        try:
+            bare = yaml_rs.loads(f"v: {data}", parse_datetime=False)
+        except Exception:
+            bare = None
+        if not isinstance(bare, dict) or bare.get("v") != data:
+            return dumper.represent_scalar("tag:yaml.org,2002:str", data, style="'")
+    return dumper.represent_str(data)
+
+
+_CanonicalDumper.ignore_aliases = lambda self, data: True
+_CanonicalDumper.add_representer(str, _repr_text)
+_CanonicalDumper.add_multi_representer(enum.Enum, lambda d, v: _repr_text(d, str(v.value)))
 for _t in (IPv4Address, IPv4Interface, IPv4Network):
     _CanonicalDumper.add_representer(_t, _repr_str_value)
 _CanonicalDumper.add_representer(dt.time, _repr_time)
 
 
 def _plain(model: BaseModel) -> dict[str, Any]:
-    return model.model_dump(mode="python", exclude_defaults=True)
+    """Fields that differ from their defaults; a nested record that is all defaults is written in full
+    (e.g. `service_hours` of weekdays 07:00-17:00), so that a reader sees its values rather than `{}`."""
+    data = model.model_dump(mode="python", exclude_defaults=True)
+    for name, value in data.items():
+        attr = getattr(model, name)
+        if value == {} and isinstance(attr, BaseModel):
+            data[name] = attr.model_dump(mode="python")
+    return data
 
 
 def _dump(data: Any) -> str:
@@ -348,6 +397,16 @@ def dump_inventory(inv: Inventory) -> dict[str, str]:
     return files
 
 
+def file_mode(path: Path) -> int:
+    """The mode a rewritten file keeps (its old one), or a new file's: 0666 less the process umask."""
+    try:
+        return path.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask
+
+
 def save_dir(inv: Inventory, root: Path) -> list[Path]:
     """Write the inventory to `root` atomically per file: every file is rendered first, then each is written
     to a temporary sibling and renamed over the old one. Files of collections that are now empty are removed.
@@ -359,6 +418,7 @@ def save_dir(inv: Inventory, root: Path) -> list[Path]:
         for name, text in files.items():
             fd, tmp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=root)
             temps.append((Path(tmp_name), root / name))
+            os.fchmod(fd, file_mode(root / name))
             with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
                 fh.write(text)
                 fh.flush()

@@ -81,7 +81,7 @@ BRUTE_FORCE_LIMIT = 22
 #: A block is solved exactly while it has at most this many links after reduction (see
 #: :func:`availability_to_root`). Factoring cost grows roughly like ``2^(cyclomatic number)`` of the
 #: reduced block; 40 reduced links keeps the worst block we met (an 6x6 street grid) under a second.
-DEFAULT_EXACT_LIMIT = 40
+DEFAULT_EXACT_LIMIT = 60
 #: Monte Carlo trials per block: the 95 % Wilson half-width is at most ``1.96 / (2 sqrt(n))`` = 0.0031,
 #: and about ``1.96 sqrt(p (1 - p) / n)`` = 1.9e-4 for a block availability ``p`` = 0.999.
 DEFAULT_MC_SAMPLES = 100_000
@@ -89,6 +89,10 @@ DEFAULT_MC_SAMPLES = 100_000
 #: Past this many links (after reduction) a biconnected sub-problem is pivoted in the merged
 #: frontier form (:func:`_frontier`) rather than by the plain recursion.
 _FACTORING_LINKS = 16
+
+#: In :func:`availability_to_root`, a block whose exact evaluation would hold more frontier
+#: states than this (a wide mesh, whatever its size) is simulated instead.
+_MAX_FRONTIER_STATES = 20_000
 
 _Adj = dict[Hashable, dict[Hashable, float]]
 _Memo = dict[tuple[Hashable, Hashable, frozenset[Any], frozenset[Any]], float]
@@ -304,7 +308,15 @@ def _copy(adj: _Adj) -> _Adj:
     return {u: dict(nbrs) for u, nbrs in adj.items()}
 
 
-def _factor(adj: _Adj, site: Mapping[Hashable, float], s: Hashable, t: Hashable, memo: _Memo) -> float:
+def _factor(
+    adj: _Adj,
+    site: Mapping[Hashable, float],
+    s: Hashable,
+    t: Hashable,
+    memo: _Memo,
+    *,
+    cap: int | None = None,
+) -> float:
     """``R(s, t)`` of the simple graph ``adj`` (parallel links already merged). Mutates ``adj``."""
     _reduce(adj, site, s, t)
     if not adj[s] or not adj[t]:
@@ -320,7 +332,7 @@ def _factor(adj: _Adj, site: Mapping[Hashable, float], s: Hashable, t: Hashable,
         heads.append(dfs.block[x])
         x = dfs.parent[dfs.block[x]]
     if len(dfs.order) < len(adj) or _hangers(dfs, heads):
-        return _by_blocks(adj, site, s, t, dfs=dfs, heads=heads, memo=memo)
+        return _by_blocks(adj, site, s, t, dfs=dfs, heads=heads, memo=memo, cap=cap)
 
     key = (
         s,
@@ -332,12 +344,12 @@ def _factor(adj: _Adj, site: Mapping[Hashable, float], s: Hashable, t: Hashable,
     if cached is not None:
         return cached
     if len(key[2]) > 2 * _FACTORING_LINKS:
-        result = _frontier(adj, site, s, t)
+        result = _frontier(adj, site, s, t, cap)
     elif t in adj[s]:
         p = adj[s][t]
         del adj[s][t]
         del adj[t][s]
-        result = p + (1.0 - p) * _factor(adj, site, s, t, memo)
+        result = p + (1.0 - p) * _factor(adj, site, s, t, memo, cap=cap)
     else:
         v = _pivot(adj, s)
         p = adj[s][v]
@@ -346,22 +358,22 @@ def _factor(adj: _Adj, site: Mapping[Hashable, float], s: Hashable, t: Hashable,
         down = _copy(adj)
         del down[s][v]
         del down[v][s]
-        result = (1.0 - p) * _factor(down, site, s, t, memo)
+        result = (1.0 - p) * _factor(down, site, s, t, memo, cap=cap)
         if pv < 1.0:  # link up but site v down: v is gone
             gone = _copy(adj)
             _drop_site(gone, v)
-            result += p * (1.0 - pv) * _factor(gone, site, s, t, memo)
+            result += p * (1.0 - pv) * _factor(gone, site, s, t, memo, cap=cap)
         # Link s-v and site v up: contract v into s.
         merged = adj
         for w, q in merged.pop(v).items():
             del merged[w][v]
             _add_link(merged, s, w, q)
-        result += p * pv * _factor(merged, site, s, t, memo)
+        result += p * pv * _factor(merged, site, s, t, memo, cap=cap)
     memo[key] = result
     return result
 
 
-class _TooWide(Exception):
+class _TooWideError(Exception):
     """The frontier evaluation would hold more states than allowed."""
 
 
@@ -373,12 +385,7 @@ _DEAD = -1  # a failed site
 def _canonical(labels: Iterable[int]) -> tuple[int, ...]:
     """Renumber the ordinary labels (>= 2) by first occurrence; keep s, t and dead labels."""
     names: dict[int, int] = {}
-    out = []
-    for x in labels:
-        if x >= 2:
-            x = names.setdefault(x, len(names) + 2)
-        out.append(x)
-    return tuple(out)
+    return tuple(names.setdefault(x, len(names) + 2) if x >= 2 else x for x in labels)
 
 
 def _frontier(
@@ -396,7 +403,7 @@ def _frontier(
     probability to ``R``; one in which either group loses its last frontier site is dropped.
     The cost grows with the number of groupings of the frontier, not with ``2^links``.
     """
-    pos = _bfs_order(adj, s)
+    pos = _sweep_order(adj, s)
     links = sorted(
         ((pos[u], pos[v], u, v, p) for v in pos for u, p in adj[v].items() if pos[u] < pos[v]),
         key=lambda x: (x[1], x[0]),
@@ -408,7 +415,6 @@ def _frontier(
     where: dict[Hashable, int] = {}
     states: dict[tuple[int, ...], float] = {(): 1.0}
     reliability = 0.0
-    fresh = 1 << 30
     for i, (_, _, u, v, p) in enumerate(links):
         for w in (u, v):
             if w in where:
@@ -416,11 +422,12 @@ def _frontier(
             where[w] = len(frontier)
             frontier.append(w)
             a = 1.0 if w in (s, t) else site.get(w, 1.0)
-            label = _S_LABEL if w == s else _T_LABEL if w == t else fresh
             grown: dict[tuple[int, ...], float] = {}
             for state, q in states.items():
                 if a > 0.0:
-                    key = _canonical((*state, label))
+                    # A new group gets the next free label: still canonical.
+                    label = _S_LABEL if w == s else _T_LABEL if w == t else max(2, max(state, default=1) + 1)
+                    key = (*state, label)
                     grown[key] = grown.get(key, 0.0) + q * a
                 if a < 1.0:
                     key = (*state, _DEAD)
@@ -430,7 +437,7 @@ def _frontier(
         decided: dict[tuple[int, ...], float] = {}
         for state, q in states.items():
             lu, lv = state[iu], state[iv]
-            if lu == _DEAD or lv == _DEAD or lu == lv:
+            if _DEAD in (lu, lv) or lu == lv:
                 decided[state] = decided.get(state, 0.0) + q
                 continue
             decided[state] = decided.get(state, 0.0) + q * (1.0 - p)
@@ -438,7 +445,8 @@ def _frontier(
             if keep == _S_LABEL and gone == _T_LABEL:
                 reliability += q * p
                 continue
-            merged = _canonical(keep if x == gone else x for x in state)
+            # gone >= 2 here: drop its label and close the gap, which keeps first-occurrence order.
+            merged = tuple([keep if x == gone else x - 1 if x > gone else x for x in state])
             decided[merged] = decided.get(merged, 0.0) + q * p
         states = decided
         leaving = [w for w in (u, v) if last[w] == i]
@@ -457,10 +465,41 @@ def _frontier(
                 del frontier[j]
             where = {w: j for j, w in enumerate(frontier)}
         if max_states is not None and len(states) > max_states:
-            raise _TooWide(f"{len(states)} frontier states")
+            raise _TooWideError(f"{len(states)} frontier states")
         if not states:
             break
     return reliability
+
+
+def _sweep_order(adj: _Adj, s: Hashable) -> dict[Hashable, int]:
+    """An order of the sites of ``s``'s component that keeps the frontier narrow.
+
+    Greedy: starting from ``s``, repeatedly take the candidate (a site next to those taken) that
+    leaves the fewest taken sites with untaken neighbours, then the one with the fewest untaken
+    neighbours, then the earliest discovered. This follows a chain to its end before opening
+    another and sweeps a grid diagonal by diagonal.
+    """
+    order = {s: 0}
+    left = {v: len(nbrs) for v, nbrs in adj.items()}  # untaken neighbours of each site
+    for w in adj[s]:
+        left[w] -= 1
+    found = {w: i for i, w in enumerate(adj[s])}
+    seen = len(found)
+
+    def cost(c: Hashable) -> tuple[int, int, int]:
+        closes = sum(1 for w in adj[c] if w in order and left[w] == 1)
+        return (1 if left[c] > 0 else 0) - closes, left[c], found[c]
+
+    while found:
+        best = min(found, key=cost)
+        del found[best]
+        order[best] = len(order)
+        for w in adj[best]:
+            left[w] -= 1
+            if w not in order and w not in found:
+                found[w] = seen
+                seen += 1
+    return order
 
 
 def _hangers(dfs: _Dfs, heads: list[Hashable]) -> bool:
@@ -487,6 +526,7 @@ def _by_blocks(
     dfs: _Dfs,
     heads: list[Hashable],
     memo: _Memo,
+    cap: int | None,
 ) -> float:
     """Articulation-point decomposition: ``Π R_B(entry, exit) · Π a_c`` over the s-t block path."""
     members: dict[Hashable, list[Hashable]] = {h: [] for h in heads}
@@ -503,7 +543,7 @@ def _by_blocks(
             result *= adj[entry][exit_]
         else:
             sub = {u: {v: p for v, p in adj[u].items() if v in nodes} for u in nodes}
-            result *= _factor(sub, site, entry, exit_, memo)
+            result *= _factor(sub, site, entry, exit_, memo, cap=cap)
         if entry != s:
             result *= site.get(entry, 1.0)
         if result == 0.0:
@@ -752,6 +792,17 @@ def _reduced_size(adj: _Adj, site: Mapping[Hashable, float], entry: Hashable) ->
     return sum(len(nbrs) for nbrs in work.values()) // 2
 
 
+def _block_exact(
+    sub: _Adj, site: Mapping[Hashable, float], entry: Hashable, members: list[Hashable]
+) -> dict[Hashable, float]:
+    """``R_B(entry, v)`` for every site ``v`` of a block, one exit at a time with a shared memo.
+
+    Raises :class:`_TooWideError` if a sub-problem outgrows the frontier state cap.
+    """
+    memo: _Memo = {}
+    return {v: _factor(_copy(sub), site, entry, v, memo, cap=_MAX_FRONTIER_STATES) for v in members}
+
+
 def availability_to_root(
     g: nx.MultiGraph[N],
     root: N,
@@ -795,13 +846,14 @@ def availability_to_root(
             continue
         sub = _simple(net, [entry, *members])
         if _reduced_size(sub, net.site, entry) <= exact_limit:
-            memo: _Memo = {}
-            for v in members:
-                exact_factor[v] = _factor(_copy(sub), net.site, entry, v, memo)
-        else:
-            counts = _simulate(sub, net.site, entry, mc_samples, rng)
-            for v in members:
-                mc_factor[v] = (counts.get(v, 0), mc_samples)
+            try:
+                exact_factor.update(_block_exact(sub, net.site, entry, members))
+                continue
+            except _TooWideError:
+                pass
+        counts = _simulate(sub, net.site, entry, mc_samples, rng)
+        for v in members:
+            mc_factor[v] = (counts.get(v, 0), mc_samples)
 
     # Top-down along the block-cut tree: exact part and simulated factors of each site's path.
     exact_part: dict[Hashable, float] = {root: 1.0}

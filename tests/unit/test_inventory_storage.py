@@ -106,3 +106,48 @@ def test_missing_optional_files_mean_empty_collections(tmp_path: Path) -> None:
 def test_embedded_dataset_is_valid() -> None:
     inv = open_inventory(None)
     assert validate(inv) == []
+
+
+def test_number_shaped_text_survives_the_round_trip(tmp_path: Path) -> None:
+    """The loader reads YAML 1.2, the dumper writes YAML 1.1: text that 1.2 would read as a number, bool
+    or null must be quoted (found with serial numbers like 5248E4331669)."""
+    inv = YamlDirSource(MINI).load()
+    tricky = ["5248E4331669", "1_000", "0x1F", "0o17", ".inf", "-.5", "+1", "1e5", "null", "~", "true", "007"]
+    devices = [d.model_copy(update={"serial": tricky[i % len(tricky)], "model": tricky[-1 - i % len(tricky)]})
+               for i, d in enumerate(inv.devices)]
+    changed = inv.model_copy(update={"devices": devices})
+    save_dir(changed, tmp_path)
+    assert load_dir(tmp_path) == changed
+
+
+def test_shared_values_are_not_written_as_yaml_aliases(tmp_path: Path) -> None:
+    inv = YamlDirSource(MINI).load()
+    same_date = dt.date(2015, 1, 2)
+    devices = [d.model_copy(update={"install_date": same_date}) for d in inv.devices]
+    save_dir(inv.model_copy(update={"devices": devices}), tmp_path)
+    text = (tmp_path / "devices.yaml").read_text(encoding="utf-8")
+    assert "&id" not in text and "*id" not in text
+
+
+def test_saved_files_keep_or_get_ordinary_permissions(tmp_path: Path) -> None:
+    inv = YamlDirSource(MINI).load()
+    old = os.umask(0o022)
+    try:
+        save_dir(inv, tmp_path)
+    finally:
+        os.umask(old)
+    assert (tmp_path / "sites.yaml").stat().st_mode & 0o777 == 0o644
+    (tmp_path / "sites.yaml").chmod(0o640)
+    save_dir(inv, tmp_path)
+    assert (tmp_path / "sites.yaml").stat().st_mode & 0o777 == 0o640
+
+
+def test_all_default_nested_record_is_written_in_full(tmp_path: Path) -> None:
+    from kotanet.inventory.models import ServiceHours
+
+    inv = YamlDirSource(MINI).load()
+    target = inv.sla_targets[0].model_copy(update={"service_hours": ServiceHours()})
+    save_dir(inv.model_copy(update={"sla_targets": [target, *inv.sla_targets[1:]]}), tmp_path)
+    text = (tmp_path / "sla_targets.yaml").read_text(encoding="utf-8")
+    assert "service_hours: {}" not in text and "start: 07:00" in text.replace("'", "")
+    assert load_dir(tmp_path).sla_targets[0].service_hours == ServiceHours()

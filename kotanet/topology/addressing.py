@@ -1,0 +1,67 @@
+"""Point-to-point addressing for new links, allocated from a pool without conflicts. Pure."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from ipaddress import IPv4Interface, IPv4Network
+
+from kotanet.errors import KotanetError
+from kotanet.inventory.models import Endpoint, Inventory
+
+__all__ = ["P2pAssignment", "allocate_p2p", "used_networks"]
+
+
+@dataclass(frozen=True, slots=True)
+class P2pAssignment:
+    link: str
+    network: IPv4Network
+    a: Endpoint
+    a_address: IPv4Interface
+    b: Endpoint
+    b_address: IPv4Interface
+
+
+def used_networks(inv: Inventory) -> list[IPv4Network]:
+    """Every subnet already configured on an interface of the inventory (and each management /32)."""
+    nets = {addr.network for d in inv.devices for itf in d.interfaces for addr in itf.addresses}
+    nets |= {IPv4Network(f"{d.mgmt_ip}/32") for d in inv.devices if d.mgmt_ip is not None}
+    return sorted(nets)
+
+
+def allocate_p2p(inv: Inventory, link_ids: Sequence[str], *, prefixlen: int = 30,
+                 reserved: Iterable[IPv4Network] = ()) -> list[P2pAssignment]:
+    """Give each link in `link_ids` (in that order) the next free /30 (or /31) of `settings.p2p_pool`.
+
+    A link whose two interfaces already carry addresses in one subnet keeps them. Deterministic: the same
+    inventory and order give the same plan.
+    """
+    if prefixlen not in (30, 31):
+        raise KotanetError(f"point-to-point prefix /{prefixlen} is not supported", hint="use 30 or 31")
+    pool = inv.settings.p2p_pool
+    taken = [n for n in [*used_networks(inv), *reserved] if n.overlaps(pool)]
+    taken.sort()
+    devices = {d.id: d for d in inv.devices}
+    out: list[P2pAssignment] = []
+    candidates = pool.subnets(new_prefix=prefixlen)
+    for lid in link_ids:
+        link = inv.link(lid)
+        if link is None:
+            raise KotanetError(f"link {lid!r} is not in the inventory", hint="check the migration's new_links")
+        ia = devices[link.a.device].interface(link.a.interface)
+        ib = devices[link.b.device].interface(link.b.interface)
+        if ia and ib and ia.addresses and ib.addresses and ia.addresses[0].network == ib.addresses[0].network:
+            out.append(P2pAssignment(lid, ia.addresses[0].network, link.a, ia.addresses[0], link.b, ib.addresses[0]))
+            continue
+        for net in candidates:
+            if any(net.overlaps(t) for t in taken):
+                continue
+            hosts = [net.network_address, net.broadcast_address] if prefixlen == 31 else list(net.hosts())
+            out.append(P2pAssignment(lid, net, link.a, IPv4Interface(f"{hosts[0]}/{prefixlen}"),
+                                     link.b, IPv4Interface(f"{hosts[1]}/{prefixlen}")))
+            taken.append(net)
+            break
+        else:
+            raise KotanetError(f"the point-to-point pool {pool} is exhausted at link {lid!r}",
+                               hint="widen settings.p2p_pool in inventory.yaml")
+    return out
