@@ -149,6 +149,12 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
         Lang.EN: "warning: route {route}'s fibre does not reach the DC over a wired path, even after the other routes",
         Lang.ID: "peringatan: serat rute {route} tidak tersambung ke DC lewat jalur kabel, bahkan setelah rute lain",
     },
+    "plan.spliced": {
+        Lang.EN: "{link} ends on a passive splice closure at {site}: its address there belongs to the device the "
+                 "core is spliced through to (towards {towards}), not to the closure",
+        Lang.ID: "{link} berakhir di closure sambungan pasif di {site}: alamatnya di sana milik perangkat tujuan "
+                 "sambungan inti (ke arah {towards}), bukan milik closure",
+    },
     "col.site": {Lang.EN: "site", Lang.ID: "lokasi"},
     "col.class": {Lang.EN: "class", Lang.ID: "kelas"},
     "col.availability": {Lang.EN: "availability", Lang.ID: "ketersediaan"},

@@ -1473,7 +1473,7 @@ dataset's story breaks (a site cut off from the DC today or after any migration 
 thin radio link). It also writes this README, so the tables below always match the data.
 
 **This is an illustrative dataset, not the city's real inventory.** A few facts come from public
-documents (the seeds in `/work/shared/seeds/`, summarised in `DOMAIN.md`) and from the public
+documents (the seed documents beside the project, `shared/seeds/`, summarised in its `DOMAIN.md`) and from the public
 administrative record. Everything else (coordinates, topology details, hardware, addresses, dates) was
 invented to be plausible, and is labelled as invented below. Do not use it to find or plan real equipment.
 

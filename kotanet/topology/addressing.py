@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from ipaddress import IPv4Interface, IPv4Network
 
 from kotanet.errors import KotanetError
+from kotanet.inventory.choices import Platform
 from kotanet.inventory.models import Endpoint, Inventory
 
 __all__ = ["P2pAssignment", "allocate_p2p", "used_networks"]
@@ -14,12 +15,18 @@ __all__ = ["P2pAssignment", "allocate_p2p", "used_networks"]
 
 @dataclass(frozen=True, slots=True)
 class P2pAssignment:
+    """A /30 (or /31) for a new link. When one end is a passive splice closure (a manhole), no address goes
+    on the closure: `spliced_at` names it, and that end's address is for the active device the fibre is
+    spliced through to (`spliced_towards`, the first active site towards the DC, when known)."""
+
     link: str
     network: IPv4Network
     a: Endpoint
     a_address: IPv4Interface
     b: Endpoint
     b_address: IPv4Interface
+    spliced_at: str | None = None
+    spliced_towards: str | None = None
 
 
 def used_networks(inv: Inventory) -> list[IPv4Network]:
@@ -30,7 +37,8 @@ def used_networks(inv: Inventory) -> list[IPv4Network]:
 
 
 def allocate_p2p(inv: Inventory, link_ids: Sequence[str], *, prefixlen: int = 30,
-                 reserved: Iterable[IPv4Network] = ()) -> list[P2pAssignment]:
+                 reserved: Iterable[IPv4Network] = (),
+                 towards: Mapping[str, str] | None = None) -> list[P2pAssignment]:
     """Give each link in `link_ids` (in that order) the next free /30 (or /31) of `settings.p2p_pool`.
 
     A link whose two interfaces already carry addresses in one subnet keeps them. Deterministic: the same
@@ -57,8 +65,12 @@ def allocate_p2p(inv: Inventory, link_ids: Sequence[str], *, prefixlen: int = 30
             if any(net.overlaps(t) for t in taken):
                 continue
             hosts = [net.network_address, net.broadcast_address] if prefixlen == 31 else list(net.hosts())
+            passive = next((ep.device for ep in (link.a, link.b) if devices[ep.device].platform is Platform.PASSIVE),
+                           None)
+            site = devices[passive].site if passive else None
             out.append(P2pAssignment(lid, net, link.a, IPv4Interface(f"{hosts[0]}/{prefixlen}"),
-                                     link.b, IPv4Interface(f"{hosts[1]}/{prefixlen}")))
+                                     link.b, IPv4Interface(f"{hosts[1]}/{prefixlen}"), spliced_at=site,
+                                     spliced_towards=(towards or {}).get(site) if site else None))
             taken.append(net)
             break
         else:

@@ -246,6 +246,10 @@ def _print_route(st: CliState, r: RoutePlan, n: int) -> None:
         addr.add_row(a.link, str(a.network), f"{a.a.device} {a.a.interface}", str(a.a_address),
                      f"{a.b.device} {a.b.interface}", str(a.b_address))
     st.out.print(addr)
+    for a in r.addressing:
+        if a.spliced_at:
+            st.out.print(st.t("plan.spliced", link=a.link, site=a.spliced_at, towards=a.spliced_towards or "?"),
+                         style="yellow", highlight=False)
 
 
 @plan_app.command("show")

@@ -104,7 +104,8 @@ class RoutePlan:
             "cutover_outage": list(self.cutover_outage),
             "addressing": [{"link": a.link, "network": str(a.network),
                             "a": {"device": a.a.device, "interface": a.a.interface, "address": str(a.a_address)},
-                            "b": {"device": a.b.device, "interface": a.b.interface, "address": str(a.b_address)}}
+                            "b": {"device": a.b.device, "interface": a.b.interface, "address": str(a.b_address)},
+                            "spliced_at": a.spliced_at, "spliced_towards": a.spliced_towards}
                            for a in self.addressing],
             "reaches_dc_over_fibre": self.reaches_dc_over_fibre,
         }
@@ -188,6 +189,22 @@ def order_routes(inv: Inventory) -> tuple[list[str], dict[str, set[str]], set[st
     return order, derived, islands, {rid: set(direct.predecessors(rid)) for rid in routes}
 
 
+def _towards_dc(inv: Inventory, state: NetworkState) -> dict[str, str]:
+    """For each passive site (manhole): the first active site on its lowest-cost wired path to the DC."""
+    g = build_graph(inv, state)
+    w: nx.Graph[str] = nx.Graph()
+    for u, v, d in g.edges(data=True):
+        if d["medium"] in WIRED and (not w.has_edge(u, v) or w[u][v]["cost"] > d["cost"]):
+            w.add_edge(u, v, cost=d["cost"])
+    dc = dc_site(inv)
+    out: dict[str, str] = {}
+    for site in inv.sites:
+        if site.kind.passive and site.id in w and dc in w and nx.has_path(w, site.id, dc):
+            path = nx.shortest_path(w, site.id, dc, weight="cost")
+            out[site.id] = next((p for p in path[1:] if not g.nodes[p]["kind"].passive), dc)
+    return out
+
+
 def _ends(inv: Inventory, link_id: str) -> tuple[str, str]:
     dev_site = {d.id: d.site for d in inv.devices}
     lk = inv.link(link_id)
@@ -205,7 +222,8 @@ def plan_migrations(inv: Inventory, *, keep_radio_backup: bool = False, model: A
             raise UsageError(f"unknown route {rid!r}", hint=f"valid routes: {', '.join(sorted(by_id, key=natural_key))}")
     order, derived, islands, direct = order_routes(inv)
     dc = dc_site(inv)
-    addressing = {a.link: a for a in allocate_p2p(inv, [lid for rid in order for lid in by_id[rid].new_links])}
+    addressing = {a.link: a for a in allocate_p2p(inv, [lid for rid in order for lid in by_id[rid].new_links],
+                                                  towards=_towards_dc(inv, state_after(inv, order)))}
     state = state_today(inv)
     today = analyze(inv, state, model)
     before: NetworkAnalysis | None = today
