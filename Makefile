@@ -1,21 +1,25 @@
-# The README's two commands: `make demo` and `make test`. Both install what they need into .venv first.
+# The README's two commands: `make demo` and `make test`. Each installs what it needs into .venv first.
 PYTHON ?= python3
 VENV ?= .venv
-STAMP := $(VENV)/.installed
+PIP := $(VENV)/bin/pip install --quiet --disable-pip-version-check
 
 .PHONY: demo test install clean
 
-$(STAMP): pyproject.toml
+$(VENV)/.run: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --disable-pip-version-check -e '.[test]'
-	touch $(STAMP)
+	$(PIP) -e .
+	touch $@
 
-install: $(STAMP)
+$(VENV)/.test: $(VENV)/.run
+	$(PIP) -e '.[test]'
+	touch $@
 
-demo: $(STAMP)
+install: $(VENV)/.run
+
+demo: $(VENV)/.run
 	$(VENV)/bin/kotanet demo
 
-test: $(STAMP)
+test: $(VENV)/.test
 	VENV=$(VENV) scripts/test
 
 clean:
