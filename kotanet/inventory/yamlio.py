@@ -14,7 +14,7 @@ import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 import yaml_rs
@@ -44,7 +44,7 @@ class _StrictLoader(_Loader):  # type: ignore[valid-type,misc]
     where YAML's own resolver would raise a bare ValueError for, e.g., month 13.
     """
 
-    yaml_implicit_resolvers = {
+    yaml_implicit_resolvers: ClassVar[dict[Any, Any]] = {
         first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
         for first, resolvers in _Loader.yaml_implicit_resolvers.items()
     }
@@ -68,7 +68,7 @@ _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _c
 def _located_error(text: str, label: str) -> InventoryError:
     """Re-read a file that the fast parser refused with PyYAML, to name the line and the problem."""
     try:
-        yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+        yaml.load(text, Loader=_StrictLoader)
     except _DuplicateKeyError as exc:
         return InventoryError([Problem(label, exc.line, str(exc.key), "duplicate key",
                                        "keep one of the two entries")])
@@ -242,7 +242,8 @@ def problems_from_validation(
             if "https?" in pattern:
                 msg, fix = f"not a URL (got {err['input']!r})", "write a full URL starting with https:// or http://"
             elif "[0-9]+[a-z]?" in pattern:
-                msg, fix = f"not a route id (got {err['input']!r})", "use the master plan's row number, e.g. '4' or '16a'"
+                msg = f"not a route id (got {err['input']!r})"
+                fix = "use the master plan's row number, e.g. '4' or '16a'"
             else:
                 msg = f"not a valid id (got {err['input']!r})"
         label_loc: Sequence[str | int] = loc
@@ -362,7 +363,11 @@ def _repr_text(dumper: yaml.SafeDumper, data: str) -> yaml.Node:
     return dumper.represent_str(data)
 
 
-_CanonicalDumper.ignore_aliases = lambda self, data: True
+def _no_aliases(_dumper: yaml.SafeDumper, _data: object) -> bool:
+    return True
+
+
+_CanonicalDumper.ignore_aliases = _no_aliases
 _CanonicalDumper.add_representer(str, _repr_text)
 _CanonicalDumper.add_multi_representer(enum.Enum, lambda d, v: _repr_text(d, str(v.value)))
 for _t in (IPv4Address, IPv4Interface, IPv4Network):

@@ -166,7 +166,7 @@ def dc_cmd(ctx: typer.Context, path: DirArg = None, as_json: JsonOpt = False) ->
 @topology_app.command("map")
 def map_cmd(ctx: typer.Context, path: DirArg = None,
             out: Annotated[Path, typer.Option("--out", "-o", help="HTML (Leaflet) or .svg file.")] = Path("map.html"),
-            after_plan: Annotated[bool, typer.Option("--after-plan", help="Show the network after all routes.")] = False,
+            after_plan: Annotated[bool, typer.Option("--after-plan", help="The network after all routes.")] = False,
             ) -> None:
     """The backbone on a map: sites coloured by class, links by medium and status (planned fibre dashed)."""
     from kotanet.topology.mapview import render_html, render_svg

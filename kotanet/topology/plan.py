@@ -19,6 +19,7 @@ new fibre carries traffic: the sites cut off by losing those links in the "befor
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -165,7 +166,7 @@ def order_routes(inv: Inventory) -> tuple[list[str], dict[str, set[str]], set[st
                 continue
             for s in ends:
                 path = nx.shortest_path(w, dc, s)
-                for u, v in zip(path, path[1:], strict=False):
+                for u, v in itertools.pairwise(path):
                     dep = owner.get(w[u][v]["link"])
                     if dep is not None and dep != rid:
                         derived[rid].add(dep)
@@ -219,7 +220,8 @@ def plan_migrations(inv: Inventory, *, keep_radio_backup: bool = False, model: A
     by_id: Mapping[str, Migration] = {m.id: m for m in inv.migrations}
     for rid in routes or ():
         if rid not in by_id:
-            raise UsageError(f"unknown route {rid!r}", hint=f"valid routes: {', '.join(sorted(by_id, key=natural_key))}")
+            valid = ", ".join(sorted(by_id, key=natural_key))
+            raise UsageError(f"unknown route {rid!r}", hint=f"valid routes: {valid}")
     order, derived, islands, direct = order_routes(inv)
     dc = dc_site(inv)
     addressing = {a.link: a for a in allocate_p2p(inv, [lid for rid in order for lid in by_id[rid].new_links],

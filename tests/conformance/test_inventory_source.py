@@ -5,7 +5,7 @@ A new source adds a factory to SOURCES: a callable that, given a tmp dir, return
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -29,8 +29,8 @@ SOURCES: dict[str, SourceFactory] = {"yaml-dir": _yaml_dir}
 
 
 @pytest.fixture(params=sorted(SOURCES))
-def source(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[InventorySource]:
-    yield SOURCES[request.param](tmp_path)
+def source(request: pytest.FixtureRequest, tmp_path: Path) -> InventorySource:
+    return SOURCES[request.param](tmp_path)
 
 
 @pytest.fixture(scope="module")
