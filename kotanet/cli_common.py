@@ -13,9 +13,11 @@ from rich.console import Console
 from kotanet.clock import Clock
 from kotanet.errors import KotanetError
 from kotanet.i18n import Lang, t
+from kotanet.inventory.models import Inventory
+from kotanet.inventory.source import open_inventory
 from kotanet.inventory.yamlio import file_mode
 
-__all__ = ["CliState", "state", "write_atomic"]
+__all__ = ["CliState", "fail", "load_inventory", "state", "write_atomic"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +51,12 @@ def write_atomic(path: Path, text: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def load_inventory(st: CliState, path: Path | None) -> Inventory:
+    """Load and validate with a spinner on stderr (a province-scale inventory takes seconds)."""
+    with st.err.status(st.t("loading", source=str(path) if path else "bogor")):
+        return open_inventory(path)
 
 
 def fail(message: str, hint: str = "") -> KotanetError:

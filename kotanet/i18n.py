@@ -18,6 +18,7 @@ class Lang(StrEnum):
 
 
 CATALOGUE: dict[str, dict[Lang, str]] = {
+    "loading": {Lang.EN: "loading and validating {source}…", Lang.ID: "memuat dan memvalidasi {source}…"},
     "inventory.valid": {
         Lang.EN: "{source}: valid ({sites} sites, {devices} devices, {links} links, {migrations} migrations)",
         Lang.ID: "{source}: valid ({sites} lokasi, {devices} perangkat, {links} tautan, {migrations} migrasi)",
@@ -134,6 +135,7 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
     "topo.dc_title": {Lang.EN: "Data centre and DRC capacity", Lang.ID: "Kapasitas pusat data dan DRC"},
     "plan.title": {Lang.EN: "Migration plan: {n} routes in order of execution (radio {radio})",
                    Lang.ID: "Rencana migrasi: {n} rute menurut urutan pelaksanaan (radio {radio})"},
+    "plan.planning": {Lang.EN: "planning the migrations…", Lang.ID: "menyusun rencana migrasi…"},
     "plan.radio_kept": {Lang.EN: "kept as backup", Lang.ID: "dipertahankan sebagai cadangan"},
     "plan.radio_retired": {Lang.EN: "retired", Lang.ID: "dipensiunkan"},
     "plan.summary": {Lang.EN: "Classes today: {today}. After the whole plan: {final}.",

@@ -12,12 +12,12 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from kotanet.cli_common import CliState, fail, state, write_atomic
+from kotanet.cli_common import CliState, fail, load_inventory, state, write_atomic
 from kotanet.errors import InventoryError
 from kotanet.inventory.csvio import export_csv, merge_csv
 from kotanet.inventory.layout import COLLECTION_FILES, SETTINGS_FILE
 from kotanet.inventory.models import Inventory
-from kotanet.inventory.source import EMBEDDED_DATASET, YamlDirSource, embedded_path, open_inventory
+from kotanet.inventory.source import EMBEDDED_DATASET, YamlDirSource, embedded_path
 from kotanet.inventory.summary import InventorySummary, summarize
 from kotanet.inventory.validate import check
 from kotanet.inventory.yamlio import Locator, load_dir, save_dir
@@ -48,7 +48,7 @@ def validate(ctx: typer.Context, path: DirArg = None) -> None:
     """Check an inventory. Exit 0 when valid; exit 2 with one line per problem."""
     st = state(ctx)
     try:
-        inv = open_inventory(path)
+        inv = load_inventory(st, path)
     except InventoryError as exc:
         for line in exc.lines():
             st.err.print(line, markup=False, highlight=False, soft_wrap=True)
@@ -96,7 +96,7 @@ def show(ctx: typer.Context, path: DirArg = None,
          as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False) -> None:
     """Counts by kind, medium and status."""
     st = state(ctx)
-    inv = open_inventory(path)
+    inv = load_inventory(st, path)
     summary = summarize(inv, today=st.clock.now().date())
     if as_json:
         typer.echo(json.dumps(summary.to_json(), indent=2, ensure_ascii=False))
@@ -115,7 +115,7 @@ def export(
 ) -> None:
     """Export the inventory as YAML files, CSV spreadsheets or one JSON document."""
     st = state(ctx)
-    inv = open_inventory(path)
+    inv = load_inventory(st, path)
     if fmt is ExportFormat.JSON:
         text = json.dumps(inv.model_dump(mode="json", exclude_defaults=True), indent=2, ensure_ascii=False) + "\n"
         if str(out) == "-":
@@ -143,7 +143,7 @@ def import_csv(
     st = state(ctx)
     if sites is None and devices is None:
         raise fail(st.t("import.nothing"), st.t("import.nothing.fix"))
-    inv = open_inventory(path)
+    inv = load_inventory(st, path)
     merged, n_sites, n_devices = merge_csv(inv, sites=sites, devices=devices)
     check(Inventory.model_validate(merged.model_dump()), Locator(None, str(path)))
     YamlDirSource(path).save(merged)

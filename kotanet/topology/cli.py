@@ -9,9 +9,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from kotanet.cli_common import CliState, state, write_atomic
+from kotanet.cli_common import CliState, load_inventory, state, write_atomic
 from kotanet.inventory.models import Inventory
-from kotanet.inventory.source import open_inventory
 from kotanet.topology.analysis import NetworkAnalysis, analyze, analyze_services, what_if
 from kotanet.topology.datacentre import capacity_report
 from kotanet.topology.linkbudgets import link_budgets
@@ -83,7 +82,7 @@ def analyze_cmd(ctx: typer.Context, path: DirArg = None, as_json: JsonOpt = Fals
                 ) -> None:
     """Each site's class, predicted availability to the DC, single points of failure and paths."""
     st = state(ctx)
-    inv = open_inventory(path)
+    inv = load_inventory(st, path)
     a = analyze(inv, sla_pct=sla)
     if as_json:
         data = a.to_json()
@@ -101,7 +100,7 @@ def whatif_cmd(ctx: typer.Context, path: DirArg = None,
     st = state(ctx)
     if not fail:
         raise typer.BadParameter("give at least one --fail ID", param_hint="--fail")
-    inv = open_inventory(path)
+    inv = load_inventory(st, path)
     w = what_if(inv, fail)
     if as_json:
         _json(w.to_json())
@@ -123,7 +122,7 @@ def budget_cmd(ctx: typer.Context, path: DirArg = None,
                as_json: JsonOpt = False) -> None:
     """Radio (FSPL, EIRP, received level, fade margin, Fresnel zone) and fibre (loss, margin) budgets."""
     st = state(ctx)
-    inv = open_inventory(path)
+    inv = load_inventory(st, path)
     budgets = link_budgets(inv, link, radio_threshold_db=radio_threshold, fibre_threshold_db=fibre_threshold)
     flagged = [b for b in budgets if not b.ok]
     if as_json:
@@ -148,7 +147,7 @@ def budget_cmd(ctx: typer.Context, path: DirArg = None,
 def dc_cmd(ctx: typer.Context, path: DirArg = None, as_json: JsonOpt = False) -> None:
     """Rack units and power of the DC and DRC, the tier's properties, and server consolidation."""
     st = state(ctx)
-    report = capacity_report(open_inventory(path))
+    report = capacity_report(load_inventory(st, path))
     if as_json:
         _json({"sites": [r.to_json() for r in report]})
         return
@@ -172,7 +171,7 @@ def map_cmd(ctx: typer.Context, path: DirArg = None,
     from kotanet.topology.mapview import render_html, render_svg
 
     st = state(ctx)
-    inv = open_inventory(path)
+    inv = load_inventory(st, path)
     if after_plan:
         from kotanet.topology.graph import state_after
         from kotanet.topology.plan import order_routes
@@ -193,8 +192,9 @@ KeepOpt = Annotated[bool, typer.Option("--keep-radio-backup/--retire-radio",
 
 def _plan(ctx: typer.Context, path: Path | None, keep: bool, routes: list[str] | None = None) -> MigrationPlan:
     st = state(ctx)
-    with st.err.status("planning the migrations…"):
-        return plan_migrations(open_inventory(path), keep_radio_backup=keep, routes=routes)
+    inv = load_inventory(st, path)
+    with st.err.status(st.t("plan.planning")):
+        return plan_migrations(inv, keep_radio_backup=keep, routes=routes)
 
 
 @plan_app.command("migrations")
