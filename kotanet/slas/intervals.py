@@ -19,6 +19,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from kotanet.timeutil import from_micros, to_micros
+
 __all__ = [
     "Interval",
     "Span",
@@ -40,25 +42,9 @@ __all__ = [
 Span = tuple[int, int]
 """``(start_us, end_us)``: epoch microseconds, start <= end, half-open."""
 
-_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-_US = dt.timedelta(microseconds=1)
 # Below this many microseconds from the epoch (year 2106), us / 1e6 is within 0.24 us of the exact
 # value, so datetime.fromtimestamp (which rounds to the nearest microsecond) gives the exact instant.
 _FAST_LIMIT = 2**32 * 1_000_000
-
-
-def to_micros(instant: dt.datetime) -> int:
-    """Exact microseconds since 1970-01-01T00:00Z of an aware datetime (naive → ValueError)."""
-    if instant.tzinfo is None or instant.utcoffset() is None:
-        raise ValueError(f"{instant.isoformat()} has no UTC offset; pass an aware datetime")
-    return (instant - _EPOCH) // _US
-
-
-def from_micros(micros: int, tz: dt.tzinfo) -> dt.datetime:
-    """The aware datetime, in ``tz``, of ``micros`` microseconds since the epoch (exact)."""
-    if -_FAST_LIMIT < micros < _FAST_LIMIT:
-        return dt.datetime.fromtimestamp(micros / 1_000_000, tz)
-    return (_EPOCH + dt.timedelta(microseconds=micros)).astimezone(tz)
 
 
 class Timed(Protocol):
