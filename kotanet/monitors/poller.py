@@ -239,7 +239,8 @@ class Poller:
     def _derive(self, by: Mapping[tuple[str, ProbeKind], ProbeResult], at: dt.datetime) -> dict[str, ProbeResult]:
         out: dict[str, ProbeResult] = {}
         for (target, kind), res in by.items():
-            if kind is ProbeKind.ICMP or kind is ProbeKind.HTTP or (kind is ProbeKind.SNMP and (target, ProbeKind.ICMP) not in by):
+            direct = kind is not ProbeKind.SNMP or (target, ProbeKind.ICMP) not in by
+            if direct:
                 out[target] = res
         for site, devs in self.plan.site_devices.items():
             answers = [out[d].ok if d in out else None for d in devs]

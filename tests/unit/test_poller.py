@@ -80,7 +80,7 @@ def test_three_failures_open_a_site_outage_dated_at_the_first() -> None:
     _cycles(poller, clock, 2)  # two successes: every target up at T0
     ok["device:kel-satu-r1"] = False
     _cycles(poller, clock, 3)  # minutes 2, 3, 4 fail
-    trs = [t for t in store.transitions(targets=["site:kel-satu"])]
+    trs = store.transitions(targets=["site:kel-satu"])
     assert [(t.at, t.state) for t in trs] == [(T0, State.UP), (T0 + dt.timedelta(minutes=2), State.DOWN)]
     assert "ICMP timeout" in trs[-1].reason
 
