@@ -23,6 +23,7 @@ from kotanet.topology.reliability import (
     bridges_and_cutpoints_for,
     brute_force_two_terminal,
     cut_off_by,
+    monte_carlo_one_to_all,
     monte_carlo_two_terminal,
     single_failure_impact,
     two_terminal,
@@ -461,6 +462,19 @@ def test_monte_carlo_interval_contains_the_exact_value() -> None:
     assert monte_carlo_two_terminal(g, "c0", "s2_0", samples=200_000, seed=11) == mc
 
 
+def test_one_to_all_monte_carlo_shares_trials_with_two_terminal() -> None:
+    g = city_network()
+    exact = availability_to_root(g, "c0")
+    everyone = monte_carlo_one_to_all(g, "c0", samples=50_000, seed=4)
+    assert everyone["c0"] == Estimate.exact(1.0)
+    # The same seed draws the same trials: the one-to-all value for a site is the two-terminal one.
+    assert everyone["d9_2"] == monte_carlo_two_terminal(g, "c0", "d9_2", samples=50_000, seed=4)
+    for v in g:
+        if v != "c0":
+            assert everyone[v].method is Method.MONTE_CARLO
+            assert abs(everyone[v].value - exact[v].value) < 5e-3
+
+
 def test_monte_carlo_fallback_for_big_blocks() -> None:
     # exact_limit=0 sends every block that does not reduce away to Monte Carlo. The intervals
     # (Bonferroni-combined along each path) must cover the exact values for nearly every site;
@@ -479,6 +493,31 @@ def test_monte_carlo_fallback_for_big_blocks() -> None:
     for v in g:
         if mc[v].method is Method.EXACT:
             assert mc[v].value == pytest.approx(exact[v].value, abs=1e-12)
+
+
+def unreliable_grid(side: int) -> nx.MultiGraph[tuple[int, int]]:
+    g: nx.MultiGraph[tuple[int, int]] = nx.MultiGraph()
+    for i, (u, v) in enumerate(nx.grid_2d_graph(side, side).edges()):
+        g.add_edge(u, v, key=f"L{i}", availability=0.95)
+    for v in list(g.nodes):
+        g.nodes[v]["availability"] = 0.99
+    return g
+
+
+def test_exact_limit_and_state_cap_decide_between_exact_and_monte_carlo(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A 5x5 grid is one block of 40 links. With the entry at corner (0, 0), the other three corners
+    # (degree 2) are series-reduced, each turning two links into one: 40 - 3 = 37 links left.
+    g = unreliable_grid(5)
+    exact = availability_to_root(g, (0, 0), exact_limit=37)
+    assert all(e.method is Method.EXACT for e in exact.values())
+    assert exact[(4, 4)].value == pytest.approx(two_terminal(g, (0, 0), (4, 4)), abs=1e-12)
+    over = availability_to_root(g, (0, 0), exact_limit=36, mc_samples=20_000, seed=1)
+    assert all(over[v].method is Method.MONTE_CARLO for v in g if v != (0, 0))
+    # A wide block stays exact only while its frontier stays small.
+    monkeypatch.setattr(rel, "_MAX_FRONTIER_STATES", 10)
+    capped = availability_to_root(g, (0, 0), exact_limit=1000, mc_samples=20_000, seed=1)
+    assert capped[(4, 4)].method is Method.MONTE_CARLO
+    assert capped[(4, 4)].ci_low <= exact[(4, 4)].value <= capped[(4, 4)].ci_high
 
 
 def test_unreachable_sites_are_exactly_zero() -> None:
