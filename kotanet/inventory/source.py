@@ -12,7 +12,7 @@ from typing import Protocol, runtime_checkable
 
 from kotanet.inventory.models import Inventory
 from kotanet.inventory.validate import check
-from kotanet.inventory.yamlio import Locator, load_dir, save_dir
+from kotanet.inventory.yamlio import Locator, load_dir, paused_gc, save_dir
 
 __all__ = ["EMBEDDED_DATASET", "InventorySource", "YamlDirSource", "embedded_path", "open_inventory"]
 
@@ -50,7 +50,8 @@ class YamlDirSource:
 
     def load(self) -> Inventory:
         inv = load_dir(self.root, label_root=self.label)
-        return check(inv, Locator(self.root, self.label))
+        with paused_gc():
+            return check(inv, Locator(self.root, self.label))
 
     def save(self, inventory: Inventory) -> None:
         check(inventory)

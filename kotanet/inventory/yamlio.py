@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import gc
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 from pathlib import Path
 from typing import Any, ClassVar
@@ -24,7 +26,7 @@ from kotanet.errors import InventoryError, Problem
 from kotanet.inventory.layout import COLLECTION_FILES, SETTINGS_FILE, file_for
 from kotanet.inventory.models import Inventory, Settings
 
-__all__ = ["Locator", "dump_inventory", "load_dir", "parse_inventory", "save_dir"]
+__all__ = ["Locator", "dump_inventory", "load_dir", "parse_inventory", "paused_gc", "save_dir"]
 
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _Dumper: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
@@ -326,11 +328,25 @@ def read_raw(root: Path, label_root: str = "") -> dict[str, Any]:
     return raw
 
 
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while hundreds of thousands of acyclic values are built: otherwise
+    it rescans the growing heap again and again (3x the load time of a province-scale inventory)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def load_dir(root: Path, *, label_root: str | None = None) -> Inventory:
     """Load (but do not cross-validate) an inventory directory. Raises InventoryError with file:line."""
     lr = str(root) if label_root is None else label_root
-    raw = read_raw(root, lr)
-    return parse_inventory(raw, Locator(root, lr))
+    with paused_gc():
+        raw = read_raw(root, lr)
+        return parse_inventory(raw, Locator(root, lr))
 
 
 # ---------------------------------------------------------------- saving
