@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Mapping
 
@@ -72,10 +73,8 @@ class PollerMetrics:
         for target, state in report.states.items():
             kind = parse_target(target)[0].value
             if state is State.UNKNOWN:
-                try:
+                with contextlib.suppress(KeyError):  # it may never have been exported
                     self.up.remove(target, kind)
-                except KeyError:
-                    pass  # never exported
             else:
                 self.up.labels(target, kind).set(1.0 if state is State.UP else 0.0)
         for (target, probe), res in self.poller.last_results.items():
