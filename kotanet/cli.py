@@ -16,6 +16,7 @@ from kotanet.clock import clock_from_env
 from kotanet.errors import KotanetError
 from kotanet.i18n import Lang, t
 from kotanet.inventory.cli import app as inventory_app
+from kotanet.monitors.cli import monitor_app
 from kotanet.slas.cli import keys_app, sla_app
 from kotanet.topology.cli import plan_app, topology_app
 
@@ -31,6 +32,7 @@ app = typer.Typer(
 app.add_typer(inventory_app, name="inventory")
 app.add_typer(topology_app, name="topology")
 app.add_typer(plan_app, name="plan")
+app.add_typer(monitor_app, name="monitor")
 app.add_typer(sla_app, name="sla")
 app.add_typer(keys_app, name="keys")
 

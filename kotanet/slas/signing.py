@@ -61,15 +61,10 @@ PUBLIC_KEY = "kotanet-sla.pub"
 MANIFEST_FORMAT = "kotanet-sla-export/1"
 _RESERVED = frozenset({MANIFEST, SIGNATURE, SIGNER})
 
+from kotanet.paths import kotanet_home  # noqa: E402  (re-exported: the CLI imports it from here)
+
 if TYPE_CHECKING:  # cryptography is imported where it is used: `kotanet --help` stays fast
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-
-
-def kotanet_home(env: Mapping[str, str] | None = None) -> Path:
-    """``$KOTANET_HOME``, else ``~/.local/share/kotanet``."""
-    env = os.environ if env is None else env
-    value = env.get("KOTANET_HOME")
-    return Path(value).expanduser() if value else Path.home() / ".local" / "share" / "kotanet"
 
 
 def default_key_dir(env: Mapping[str, str] | None = None) -> Path:
