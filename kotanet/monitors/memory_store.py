@@ -8,6 +8,7 @@ from collections.abc import Collection, Sequence
 
 from kotanet.monitors.records import Annotation, Transition
 from kotanet.monitors.store import Sample, SampleKind
+from kotanet.monitors.stores import transition_rows
 from kotanet.timeutil import from_micros, to_micros
 
 __all__ = ["MemoryStore"]
@@ -25,6 +26,7 @@ class MemoryStore:
         return "in-memory store"
 
     def append_transitions(self, transitions: Sequence[Transition]) -> None:
+        transition_rows(transitions)  # check the whole batch first: all or nothing, like the database stores
         for tr in sorted(transitions, key=lambda t: (t.target, t.epoch_us)):
             rows = self._transitions.setdefault(tr.target, [])
             keys = [r.epoch_us for r in rows]
