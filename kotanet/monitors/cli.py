@@ -36,11 +36,9 @@ StoreOpt = Annotated[str | None, typer.Option("--store", envvar="KOTANET_STORE",
 
 
 def open_store_option(url: str | None) -> Store:
-    from kotanet.monitors.stores import default_store_url, open_store
+    from kotanet.monitors.stores import open_store_or_default
 
-    home = kotanet_home()
-    home.mkdir(parents=True, exist_ok=True)
-    return open_store(url or default_store_url(home))
+    return open_store_or_default(url)
 
 
 def _address_map(state_dir: Path) -> AddressMap | None:

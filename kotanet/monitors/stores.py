@@ -33,6 +33,7 @@ __all__ = [
     "at_instant",
     "default_store_url",
     "open_store",
+    "open_store_or_default",
     "redact_url",
     "sample_rows",
     "transition_rows",
@@ -52,6 +53,17 @@ class StoreUnavailableError(KotanetError, StoreError):
 def default_store_url(state_dir: Path) -> str:
     """The embedded default: SQLite file ``kotanet.db`` in the state directory."""
     return "sqlite://" + (Path(state_dir).absolute() / "kotanet.db").as_posix()
+
+
+def open_store_or_default(url: str | None) -> Store:
+    """`url`, or the embedded default: a SQLite file in $KOTANET_HOME (created if missing)."""
+    if url:
+        return open_store(url)
+    from kotanet.paths import kotanet_home
+
+    home = kotanet_home()
+    home.mkdir(parents=True, exist_ok=True)
+    return open_store(default_store_url(home))
 
 
 def open_store(url: str, *, busy_timeout_s: float = 5.0, connect_timeout_s: float = 10.0) -> Store:

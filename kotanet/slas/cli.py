@@ -14,7 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from kotanet.cli_common import CliState, load_inventory, state
-from kotanet.errors import KotanetError, UsageError
+from kotanet.errors import UsageError
 from kotanet.i18n import Lang, t
 from kotanet.inventory.choices import PeriodKind
 from kotanet.slas.exports import export_names, fmt_minutes, fmt_pct, parse_formats, write_exports
@@ -24,7 +24,6 @@ from kotanet.slas.signing import (
     default_key_dir,
     fingerprint,
     init_keys,
-    kotanet_home,
     load_private_key,
     verify,
     write_signed_export,
@@ -52,18 +51,10 @@ _PROGRESS_AFTER_S = 0.4
 
 
 def _open_store(url: str | None) -> Store:
-    """The store behind ``url``; stores.open_store is imported lazily (it pulls in the database adapters)."""
-    home = kotanet_home()
-    try:
-        from kotanet.monitors.stores import default_store_url, open_store
-    except ImportError:  # pragma: no cover - the adapters module is being written alongside
-        if (url or "").strip() == "memory:":
-            from kotanet.monitors.memory_store import MemoryStore
+    """The store behind ``url`` (default: SQLite in $KOTANET_HOME); the adapters are imported lazily."""
+    from kotanet.monitors.stores import open_store_or_default
 
-            return MemoryStore()
-        raise KotanetError(f"cannot open store {url!r}: this kotanet has no store adapters",
-                           hint="use --store memory:") from None
-    return open_store(url or default_store_url(home))
+    return open_store_or_default(url)
 
 
 @contextmanager
