@@ -183,6 +183,25 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
     "mon.metrics": {Lang.EN: "Prometheus metrics at {url}", Lang.ID: "Metrik Prometheus di {url}"},
     "mon.summary": {Lang.EN: "{n} targets: {up} up, {down} down, {unknown} unknown",
                     Lang.ID: "{n} target: {up} naik, {down} turun, {unknown} tidak diketahui"},
+    "sla.rules_written": {
+        Lang.EN: "wrote the Prometheus rules of {n} SLA target(s) to {path}",
+        Lang.ID: "aturan Prometheus untuk {n} target SLA ditulis ke {path}",
+    },
+    "sla.seeding": {
+        Lang.EN: "writing a generated demo history to {store}…",
+        Lang.ID: "menulis riwayat demo buatan ke {store}…",
+    },
+    "sla.seeded": {
+        Lang.EN: "wrote {transitions} transitions and {annotations} annotations for {targets} targets, "
+                 "{start} to {end}, to {store} (generated demo data, not measurements)",
+        Lang.ID: "{transitions} transisi dan {annotations} anotasi untuk {targets} target, {start} s.d. {end}, "
+                 "ditulis ke {store} (data demo buatan, bukan hasil pengukuran)",
+    },
+    "sla.seeded.incidents": {Lang.EN: "Scripted incidents:", Lang.ID: "Insiden yang disiapkan:"},
+    "sla.seeded.next": {
+        Lang.EN: "next: kotanet sla report --period {period} --out sla-{period}{store}",
+        Lang.ID: "berikutnya: kotanet sla report --period {period} --out sla-{period}{store}",
+    },
     "col.site": {Lang.EN: "site", Lang.ID: "lokasi"},
     "col.class": {Lang.EN: "class", Lang.ID: "kelas"},
     "col.availability": {Lang.EN: "availability", Lang.ID: "ketersediaan"},

@@ -40,7 +40,8 @@ __all__ = [
     "utc_offset_s",
 ]
 
-ACCEPTED_URL_FORMS = "sqlite:///abs/path.db, sqlite:relative.db, memory:, postgresql://user@host:port/dbname"
+ACCEPTED_URL_FORMS = ("sqlite:///abs/path.db, sqlite:relative.db, memory:, postgresql://user@host:port/dbname, "
+                      "prometheus://host:port (read-only)")
 
 
 class StoreUnavailableError(KotanetError, StoreError):
@@ -88,6 +89,11 @@ def open_store(url: str, *, busy_timeout_s: float = 5.0, connect_timeout_s: floa
                 f"cannot open PostgreSQL store {redact_url(text)}: the psycopg driver is not installed",
                 hint="pip install 'psycopg[binary]>=3.1', or use a sqlite: store") from exc
         return PostgresStore(text, connect_timeout_s=connect_timeout_s)
+    if text.startswith(("prometheus://", "prometheus+https://")):
+        from kotanet.monitors.prometheus_source import PrometheusTransitions
+
+        scheme = "https" if text.startswith("prometheus+https://") else "http"
+        return PrometheusTransitions(f"{scheme}://{text.split('://', 1)[1]}")  # read-only: for SLA reports
     raise _bad_url(url)
 
 

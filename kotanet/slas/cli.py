@@ -246,3 +246,61 @@ def keys_init_cmd(
     pair = init_keys(directory or default_key_dir(), force=force)
     st.out.print(st.t("keys.created", private=pair.private, public=pair.public, fingerprint=pair.fingerprint),
                  highlight=False)
+
+
+@sla_app.command("rules")
+def rules_cmd(
+    ctx: typer.Context,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the rule file there (atomically) "
+                                             "instead of printing it.", show_default=False)] = None,
+    inventory: InventoryOpt = None,
+) -> None:
+    """Prometheus recording rules and multi-window burn-rate alerts (page/ticket) for every SLA target."""
+    from kotanet.slas.rules import render_rules, write_rules
+
+    st = state(ctx)
+    inv = load_inventory(st, inventory)
+    text = render_rules(inv)
+    if out is None:
+        typer.echo(text, nl=False)
+        return
+    write_rules(out, text)
+    st.err.print(st.t("sla.rules_written", n=len(inv.sla_targets), path=out), highlight=False)
+
+
+@sla_app.command("seed-demo")
+def seed_demo_cmd(
+    ctx: typer.Context,
+    months: Annotated[int, typer.Option("--months", min=0, max=36, help="Months of history before the "
+                                        "current one.")] = 3,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed: the same seed writes the same history.")] = 0,
+    inventory: InventoryOpt = None,
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Fill a store with a generated but realistic history (outages, flaps, maintenance, poller gaps, a few
+    SLA breaches) for every monitor target, up to now: for demos and screenshots, never for real figures."""
+    from kotanet.slas.seed import seed_history
+
+    st = state(ctx)
+    inv = load_inventory(st, inventory)
+    now = st.clock.now()
+    db = _open_store(store)
+    try:
+        with st.err.status(st.t("sla.seeding", store=db.description)):
+            summary = seed_history(inv, db, months=months, now=now, seed=seed)
+        where = db.description
+    finally:
+        db.close()
+    if as_json:
+        typer.echo(json.dumps(summary.to_json(), indent=2, ensure_ascii=False))
+        return
+    st.out.print(st.t("sla.seeded", transitions=summary.transitions, targets=summary.targets,
+                      annotations=summary.annotations, start=f"{summary.start:%Y-%m-%d}",
+                      end=f"{summary.end:%Y-%m-%d %H:%M}", store=where), highlight=False)
+    st.out.print(st.t("sla.seeded.incidents"), highlight=False)
+    for line in summary.incidents:
+        st.out.print(f"  - {line}", markup=False, highlight=False)
+    period = f"{summary.start:%Y-%m}"
+    st.out.print(st.t("sla.seeded.next", period=period, store=f" --store {store}" if store else ""),
+                 markup=False, highlight=False)

@@ -1,4 +1,5 @@
-"""Every `kotanet ...` line in the README's shell blocks runs and exits 0 (README examples are tests)."""
+"""Every `kotanet ...` line in the README's shell blocks runs and exits 0 (README examples are tests).
+Each block runs in order in its own directory, with its own KOTANET_HOME, as a user would type it."""
 
 from __future__ import annotations
 
@@ -13,34 +14,32 @@ from tests.conftest import ROOT, run_kotanet
 pytestmark = pytest.mark.cli
 
 
-def _commands() -> list[str]:
+def _blocks() -> list[list[str]]:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
-    blocks = re.findall(r"```sh\n(.*?)```", text, flags=re.S)
     out = []
-    for block in blocks:
-        for raw in block.splitlines():
-            line = raw.split("#", 1)[0].strip()
-            if line.startswith("kotanet "):
-                out.append(line)
+    for block in re.findall(r"```sh\n(.*?)```", text, flags=re.S):
+        lines = [raw.split("#", 1)[0].strip() for raw in block.splitlines()]
+        cmds = [ln for ln in lines if ln.startswith("kotanet ")]
+        if cmds:
+            out.append(cmds)
     return out
 
 
-COMMANDS = _commands()
+BLOCKS = _blocks()
 
 
 def test_readme_has_examples() -> None:
-    assert len(COMMANDS) >= 10
+    assert sum(len(b) for b in BLOCKS) >= 12
 
 
-@pytest.mark.parametrize("command", COMMANDS)
-def test_readme_command_runs(command: str, tmp_path: Path) -> None:
-    args = shlex.split(re.sub(r"\[[^\]]*\]", "", command))[1:]  # optional parts in [brackets] are left out
-    if args[:2] != ["inventory", "init"]:
-        assert run_kotanet("inventory", "init", str(tmp_path / "my-city")).returncode == 0
+@pytest.mark.parametrize("commands", BLOCKS, ids=[b[0] for b in BLOCKS])
+def test_readme_block_runs(commands: list[str], tmp_path: Path) -> None:
+    env = {"KOTANET_HOME": str(tmp_path / "home")}
+    if not any(c.startswith("kotanet inventory init") for c in commands):
+        assert run_kotanet("inventory", "init", "my-city", cwd=tmp_path, env=env).returncode == 0
     (tmp_path / "sheets").mkdir()
-    if "import-csv" in args:  # needs the sheets the export example writes
-        assert run_kotanet("inventory", "export", "my-city", "--format", "csv", "--out", "sheets/",
-                           cwd=tmp_path).returncode == 0
-    proc = run_kotanet(*args, cwd=tmp_path)
-    assert proc.returncode == 0, f"{command}\n{proc.stderr}"
-    assert "Traceback" not in proc.stderr
+    for command in commands:
+        args = shlex.split(re.sub(r"\[[^\]]*\]", "", command))[1:]  # optional parts in [brackets] left out
+        proc = run_kotanet(*args, cwd=tmp_path, env=env)
+        assert proc.returncode == 0, f"{command}\n{proc.stderr}"
+        assert "Traceback" not in proc.stderr
