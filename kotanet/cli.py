@@ -17,6 +17,7 @@ from kotanet.errors import KotanetError
 from kotanet.i18n import Lang, t
 from kotanet.inventory.cli import app as inventory_app
 from kotanet.monitors.cli import monitor_app
+from kotanet.monitors.simulate_cli import fault_cmd, simulate_cmd
 from kotanet.slas.cli import keys_app, sla_app
 from kotanet.topology.cli import plan_app, topology_app
 
@@ -33,6 +34,8 @@ app.add_typer(inventory_app, name="inventory")
 app.add_typer(topology_app, name="topology")
 app.add_typer(plan_app, name="plan")
 app.add_typer(monitor_app, name="monitor")
+app.command("simulate")(simulate_cmd)
+app.command("simulate-fault")(fault_cmd)
 app.add_typer(sla_app, name="sla")
 app.add_typer(keys_app, name="keys")
 

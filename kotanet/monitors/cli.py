@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import importlib
 import json
 from collections import Counter
 from pathlib import Path
@@ -43,12 +42,9 @@ def open_store_option(url: str | None) -> Store:
 
 def _address_map(state_dir: Path) -> AddressMap | None:
     """The address map of a running `kotanet simulate`, if any."""
-    try:
-        module = importlib.import_module("kotanet.monitors.simulate")
-    except ImportError:
-        return None
-    result = module.load_address_map(state_dir)
-    return result if isinstance(result, AddressMap) else None
+    from kotanet.monitors.simulate import load_address_map
+
+    return load_address_map(state_dir)
 
 
 def _probes(privileged_icmp: bool) -> dict[ProbeKind, Probe]:

@@ -30,6 +30,7 @@ from kotanet.monitors.memory_store import MemoryStore
 from kotanet.monitors.metrics import PollerMetrics
 from kotanet.monitors.poller import Poller, plan_probes
 from kotanet.monitors.probe import ProbeKind, ProbeResult, ProbeSpec
+from kotanet.monitors.prometheus_source import PrometheusTransitions, ReadOnlySourceError, up_samples
 from kotanet.monitors.promserver import (
     PrometheusServer,
     backfill,
@@ -44,7 +45,6 @@ from kotanet.monitors.targets import METRIC_UP, parse_target
 from kotanet.slas.engine import SlaFigures, compute
 from kotanet.slas.intervals import Interval
 from kotanet.slas.periods import Period
-from kotanet.monitors.prometheus_source import PrometheusTransitions, ReadOnlySourceError, up_samples
 from kotanet.slas.report import build_report
 from tests.conftest import FIXED_NOW, MINI, ROOT, require_service
 
