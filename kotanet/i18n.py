@@ -93,10 +93,16 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
     "demo.plan": {Lang.EN: "The radio-to-fibre migration plan", Lang.ID: "Rencana migrasi radio ke serat optik"},
     "demo.next": {
         Lang.EN: "Next: kotanet plan show 4 | kotanet topology whatif --fail bts-07 | "
-                 "kotanet topology map --out map.html | kotanet --lang id demo",
+                 "kotanet topology map --out map.html | kotanet simulate (then kotanet monitor run) | "
+                 "kotanet --lang id demo",
         Lang.ID: "Selanjutnya: kotanet plan show 4 | kotanet topology whatif --fail bts-07 | "
-                 "kotanet topology map --out map.html | kotanet --lang id demo",
+                 "kotanet topology map --out map.html | kotanet simulate (lalu kotanet monitor run) | "
+                 "kotanet --lang id demo",
     },
+    "demo.sla": {Lang.EN: "SLAs: a month of generated history, and this month so far",
+                 Lang.ID: "SLA: riwayat buatan satu bulan, dan bulan ini sejauh ini"},
+    "demo.report": {Lang.EN: "A signed auditor report for {period}, verified",
+                    Lang.ID: "Laporan auditor bertanda tangan untuk {period}, terverifikasi"},
     "demo.title": {
         Lang.EN: "kotanet demo: the Kota Bogor backbone",
         Lang.ID: "demo kotanet: jaringan tulang punggung Kota Bogor",

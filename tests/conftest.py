@@ -4,6 +4,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,12 +14,15 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
 MINI = DATA / "mini"
 FIXED_NOW = "2026-11-24T08:00:00+07:00"
+# kotanet's state (keys, the default store, the demo, a simulation's address map) never goes to the real home
+_TEST_HOME = tempfile.mkdtemp(prefix="kotanet-test-home-")
 
 
 def run_kotanet(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None,
                 timeout: float = 120) -> subprocess.CompletedProcess[str]:
     """Run the real `kotanet` command (the installed package) in a subprocess with a fixed clock."""
-    full_env = {**os.environ, "KOTANET_NOW": FIXED_NOW, "COLUMNS": "160", "NO_COLOR": "1"}
+    full_env = {**os.environ, "KOTANET_NOW": FIXED_NOW, "COLUMNS": "160", "NO_COLOR": "1",
+                "KOTANET_HOME": _TEST_HOME}
     full_env.pop("KOTANET_LANG", None)
     if env:
         full_env.update(env)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -116,7 +117,11 @@ def test_dc_report() -> None:
     assert sites["dc"]["u_total"] >= sites["dc"]["u_used"] > 0
 
 
-def test_demo_runs() -> None:
-    proc = run_kotanet("demo")
+def test_demo_runs(tmp_path: Path) -> None:
+    proc = run_kotanet("demo", env={"KOTANET_HOME": str(tmp_path)})
     assert proc.returncode == 0, proc.stderr
     assert "Migration plan: 18 routes" in proc.stdout
+    report = next((tmp_path / "demo").glob("report-*"))
+    assert (report / "manifest.json").is_file() and (report / "manifest.sig").is_file()
+    assert "match the signed manifest" in proc.stdout
+    assert run_kotanet("sla", "verify", str(report)).returncode == 0
