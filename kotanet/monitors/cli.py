@@ -17,7 +17,7 @@ from kotanet.errors import UsageError
 from kotanet.inventory.choices import LinkStatus
 from kotanet.monitors.poller import AddressMap, CycleReport, Poller, PollerOptions, Shard, plan_probes
 from kotanet.monitors.probe import Probe, ProbeKind
-from kotanet.monitors.records import State
+from kotanet.monitors.records import FlapRule, State
 from kotanet.monitors.store import Store
 from kotanet.monitors.targets import TargetKind, target_id
 from kotanet.paths import kotanet_home
@@ -90,6 +90,10 @@ def run_cmd(
     poller_id: Annotated[str, typer.Option("--poller-id", help="Name of this poller (heartbeats).")] = "poller-1",
     privileged_icmp: Annotated[bool, typer.Option("--privileged-icmp/--unprivileged-icmp",
                                                   help="Raw ICMP sockets (root) or ping sockets.")] = True,
+    open_after: Annotated[int, typer.Option("--open-after", min=1,
+                                            help="Consecutive failures that open an outage (flap rule).")] = 3,
+    close_after: Annotated[int, typer.Option("--close-after", min=1,
+                                             help="Consecutive successes that close it (flap rule).")] = 2,
     live: Annotated[bool, typer.Option("--live", help="Probe the real network at the inventory's addresses "
                                                       "(without it, only a running simulation is polled).")] = False,
 ) -> None:
@@ -108,7 +112,8 @@ def run_cmd(
     plan = plan_probes(inv, addresses, interval_s=interval, timeout_s=timeout, retries=retries)
     store = open_store_option(store_url)
     poller = Poller(plan, _probes(privileged_icmp), store, clock=st.clock,
-                    options=PollerOptions(poller_id=f"{poller_id}-{shard}" if shard else poller_id, shard=part))
+                    options=PollerOptions(poller_id=f"{poller_id}-{shard}" if shard else poller_id, shard=part,
+                                          rule=FlapRule(open_after=open_after, close_after=close_after)))
     metrics = None
     if metrics_port is not None:
         from prometheus_client import CollectorRegistry, start_http_server
