@@ -207,6 +207,10 @@ class Poller:
                 return ProbeResult(spec.target, at, None, f"probe error: {type(exc).__name__}: {exc}")
 
     async def cycle(self) -> CycleReport:
+        for probe in self.probes.values():  # set-up that blocks (e.g. SNMP's MIB loading) before any timeout runs
+            prepare = getattr(probe, "prepare", None)
+            if prepare is not None:
+                await prepare()
         started = time.monotonic()
         at = self.clock.now()
         sem = asyncio.Semaphore(self.options.concurrency)

@@ -34,7 +34,9 @@ unconnected socket).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
+import socket
 import time
 from collections.abc import Mapping
 from typing import Any, NamedTuple
@@ -114,9 +116,28 @@ class SnmpProbe:
 
     def __init__(self) -> None:
         self._engine: Any = None
+        self._rcvbuf_done: Any = None
         self._loop: asyncio.AbstractEventLoop | None = None
         # (host, port) -> monotonic time of the last datagram from there that did not parse as SNMP.
         self._garbled: dict[tuple[str, int], float] = {}
+
+    async def prepare(self) -> None:
+        """Build the engine now (its MIB loading blocks the event loop ~0.4 s), before any probe's timeout
+        starts: the poller calls this before each cycle."""
+        self._engine_for_loop()
+
+    def _enlarge_receive_buffer(self, engine: Any, target: Any) -> None:
+        """All requests share one UDP socket; with hundreds in flight, answers overflow the default ~200 KB
+        receive buffer while the event loop is busy and come back as false timeouts. Raise it to 4 MiB
+        (capped by net.core.rmem_max) once the engine has opened the socket."""
+        transport = engine.transport_dispatcher.get_transport(target.TRANSPORT_DOMAIN)
+        if transport is None or transport is self._rcvbuf_done:
+            return
+        sock = getattr(getattr(transport, "transport", None), "get_extra_info", lambda _name: None)("socket")
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
+        self._rcvbuf_done = transport
 
     def _engine_for_loop(self) -> Any:
         loop = asyncio.get_running_loop()
@@ -181,6 +202,8 @@ class SnmpProbe:
                 snap = await self._query(engine, auth, target, ifindexes, spec)
         except TimeoutError:
             snap = _Snapshot(False, _no_answer(spec), {})
+        finally:
+            self._enlarge_receive_buffer(engine, target)
         peer = (str(target.transport_address[0]), int(target.transport_address[1]))
         if snap.ok is False and self._garbled.pop(peer, 0.0) >= start:
             snap = _Snapshot(None, f"malformed SNMP response: undecodable datagram from {peer[0]}:{peer[1]}", {})
