@@ -41,6 +41,7 @@ import time
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
+from pysnmp.entity import config as _config  # type: ignore[import-untyped]
 from pysnmp.hlapi.v3arch.asyncio import (  # type: ignore[import-untyped]
     CommunityData,
     ContextData,
@@ -122,15 +123,25 @@ class SnmpProbe:
         self._garbled: dict[tuple[str, int], float] = {}
 
     async def prepare(self) -> None:
-        """Build the engine now (its MIB loading blocks the event loop ~0.4 s), before any probe's timeout
-        starts: the poller calls this before each cycle."""
-        self._engine_for_loop()
+        """Before any probe's timeout starts (the poller calls this before each cycle): build the engine (its
+        MIB loading blocks the event loop ~0.4 s), and open its one UDP socket with a large receive buffer,
+        so that the first burst of answers is not dropped either. Opening the socket sends nothing."""
+        engine = self._engine_for_loop()
+        domain = UdpTransportTarget.TRANSPORT_DOMAIN
+        if _config.get_transport(engine, domain) is None:
+            opener = await UdpTransportTarget.create(("127.0.0.1", 9))
+            _config.add_transport(engine, domain, opener.open_client_mode())
+            for _ in range(20):  # the datagram endpoint is created by a task on the loop
+                if getattr(_config.get_transport(engine, domain), "transport", None) is not None:
+                    break
+                await asyncio.sleep(0)
+        self._enlarge_receive_buffer(engine, domain)
 
-    def _enlarge_receive_buffer(self, engine: Any, target: Any) -> None:
+    def _enlarge_receive_buffer(self, engine: Any, domain: Any) -> None:
         """All requests share one UDP socket; with hundreds in flight, answers overflow the default ~200 KB
         receive buffer while the event loop is busy and come back as false timeouts. Raise it to 4 MiB
-        (capped by net.core.rmem_max) once the engine has opened the socket."""
-        transport = engine.transport_dispatcher.get_transport(target.TRANSPORT_DOMAIN)
+        (capped by net.core.rmem_max)."""
+        transport = engine.transport_dispatcher.get_transport(domain)
         if transport is None or transport is self._rcvbuf_done:
             return
         sock = getattr(getattr(transport, "transport", None), "get_extra_info", lambda _name: None)("socket")
@@ -203,7 +214,7 @@ class SnmpProbe:
         except TimeoutError:
             snap = _Snapshot(False, _no_answer(spec), {})
         finally:
-            self._enlarge_receive_buffer(engine, target)
+            self._enlarge_receive_buffer(engine, target.TRANSPORT_DOMAIN)
         peer = (str(target.transport_address[0]), int(target.transport_address[1]))
         if snap.ok is False and self._garbled.pop(peer, 0.0) >= start:
             snap = _Snapshot(None, f"malformed SNMP response: undecodable datagram from {peer[0]}:{peer[1]}", {})
