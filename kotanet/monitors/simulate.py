@@ -51,7 +51,7 @@ import yaml
 
 from kotanet.clock import Clock
 from kotanet.errors import KotanetError
-from kotanet.inventory.choices import DeviceRole, LinkMedium
+from kotanet.inventory.choices import DeviceRole, LinkMedium, LinkStatus
 from kotanet.inventory.models import Device, Inventory
 from kotanet.monitors.peers import LOOPBACK, TlsHttpServer, _Process, _wait_until_answers
 from kotanet.monitors.poller import AddressMap
@@ -772,6 +772,22 @@ class SimulatedCity:
                 itf.oper = oper
                 self._write_records(agent)
 
+    def _link_fault_ends(self, link_id: str) -> list[tuple[str, str]]:
+        """The interfaces a fault of this one link takes down. An interface shared with other active links
+        (a radio access point's sector serving several stations) stays up when one station's link drops;
+        only when both ends are shared do both go down."""
+        lk = self.inv.link(link_id)
+        assert lk is not None
+        active = [other for other in self.inv.links if other.status is LinkStatus.ACTIVE and other.id != link_id]
+
+        def shared(device: str, interface: str) -> bool:
+            return any((ep.device, ep.interface) == (device, interface) for other in active
+                       for ep in (other.a, other.b))
+
+        ends = [(ep.device, ep.interface) for ep in (lk.a, lk.b)]
+        own = [end for end in ends if not shared(*end)]
+        return own or ends
+
     def _set(self, target: str, down: bool) -> None:
         kind, ref, name = self.resolve(target)
         if kind == "device":
@@ -782,10 +798,8 @@ class SimulatedCity:
         elif kind == "interface":
             self._set_interface(ref, name, 2 if down else 1)
         elif kind == "link":
-            lk = self.inv.link(ref)
-            assert lk is not None
-            for ep in (lk.a, lk.b):
-                self._set_interface(ep.device, ep.interface, 2 if down else 1)
+            for device, interface in self._link_fault_ends(ref):
+                self._set_interface(device, interface, 2 if down else 1)
         else:
             svc = self.services[ref]
             if down:

@@ -84,6 +84,9 @@ def simulate_cmd(ctx: typer.Context, path: DirArg = None,
     # The city runs in real time (KOTANET_NOW's fixed clock would freeze its timers and the scenario).
     city = SimulatedCity(inv, where, clock=SystemClock(), speed=speed, processes=processes)
     previous = signal.signal(signal.SIGTERM, _interrupt)  # `kill PID` stops the city as cleanly as Ctrl-C
+    # A shell starting a background job (`kotanet simulate &`) passes SIGINT on as ignored: take it back, so
+    # Ctrl-C (or kill -INT) always stops the city and everything it started.
+    previous_int = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         with st.err.status(_t(st, "sim.starting")):
             city.start()
@@ -101,6 +104,7 @@ def simulate_cmd(ctx: typer.Context, path: DirArg = None,
     finally:
         city.stop()
         signal.signal(signal.SIGTERM, previous)
+        signal.signal(signal.SIGINT, previous_int)
         st.err.print(_t(st, "sim.stopped"))
 
 

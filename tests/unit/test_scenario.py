@@ -140,3 +140,25 @@ def test_run_scenario_checks_targets_first() -> None:
     with pytest.raises(KotanetError, match=r"^demo.yaml: step 2: target: link:ghost: no such thing$"):
         run_scenario(city, steps, clock=clock, sleep=lambda s: None)  # type: ignore[arg-type]
     assert city.calls == []
+
+
+def test_a_station_link_fault_leaves_the_shared_access_point_up(tmp_path: Path) -> None:
+    """Kec. Bogor Selatan's 2.4 GHz sector serves several stations: when one station's link fails, the
+    sector (shared interface) stays up and only the station's end goes down (found by hand in the demo)."""
+    import datetime as dt
+
+    from kotanet.clock import FixedClock
+    from kotanet.inventory import open_inventory
+    from kotanet.monitors.simulate import SimulatedCity
+
+    inv = open_inventory(None)
+    link = inv.link("r24-kec-bogor-selatan--kel-batutulis")
+    assert link is not None
+    sharing = [lk.id for lk in inv.links if lk.id != link.id and (link.a.device, link.a.interface) in
+               {(lk.a.device, lk.a.interface), (lk.b.device, lk.b.interface)}]
+    assert sharing  # the premise: the AP interface carries other links too
+    city = SimulatedCity(inv, tmp_path, clock=FixedClock(dt.datetime(2026, 11, 1, tzinfo=dt.UTC)))
+    assert city._link_fault_ends(link.id) == [(link.b.device, link.b.interface)]
+    fibre = inv.link("fo-dc--kec-bogor-tengah")
+    assert fibre is not None
+    assert city._link_fault_ends(fibre.id) == [(fibre.a.device, fibre.a.interface), (fibre.b.device, fibre.b.interface)]
