@@ -31,6 +31,7 @@ import argparse
 import asyncio
 import datetime as dt
 import ipaddress
+import json
 import math
 import os
 import resource
@@ -136,6 +137,80 @@ class KotanetSide:
         self.loop.close()
 
 
+WORKER = """
+import asyncio, json, sys, time
+from pathlib import Path
+sys.path.insert(0, sys.argv[1])
+from bench_monitor import synthetic
+from kotanet.clock import SystemClock
+from kotanet.monitors.memory_store import MemoryStore
+from kotanet.monitors.poller import Poller, PollerOptions, ProbePlan, Shard, plan_probes
+from kotanet.monitors.probe import ProbeKind
+from kotanet.monitors.simulate import load_address_map
+from kotanet.monitors.snmp import SnmpProbe
+
+devices, interfaces, index, count, concurrency = (int(x) for x in sys.argv[2:7])
+timeout, state_dir = float(sys.argv[7]), Path(sys.argv[8])
+inv = synthetic(devices, interfaces)
+plan = plan_probes(inv, load_address_map(state_dir), interval_s=60, timeout_s=timeout, retries=0)
+shard = Shard(index, count)
+specs = tuple(s for s in plan.specs if s.kind is ProbeKind.SNMP and shard.owns(s.target))
+probe = SnmpProbe()
+poller = Poller(ProbePlan(specs, {}, {}), {ProbeKind.SNMP: probe}, MemoryStore(), clock=SystemClock(),
+                options=PollerOptions(concurrency=concurrency))
+loop = asyncio.new_event_loop()
+loop.run_until_complete(probe.prepare())
+print(json.dumps({"ready": len(specs)}), flush=True)
+for line in sys.stdin:
+    c0 = time.process_time()
+    loop.run_until_complete(poller.cycle())
+    res = [poller.last_results[(s.target, ProbeKind.SNMP)] for s in specs]
+    bad = [r for r in res if r.ok is not True or r.reason]
+    print(json.dumps({"ok": len(res) - len(bad), "failed": len(bad), "cpu": time.process_time() - c0,
+                      "example": bad[0].reason if bad else ""}), flush=True)
+"""
+
+
+class ShardedKotanetSide:
+    """K poller processes on this machine, each polling its Shard(i, K) of the devices: the README's scale-out
+    deployment (`kotanet monitor run --shard I/K`), here all on one machine to use every core."""
+
+    def __init__(self, args: argparse.Namespace, state_dir: Path, pollers: int) -> None:
+        self.procs = [subprocess.Popen(
+            [sys.executable, "-c", WORKER, str(Path(__file__).parent), str(args.devices), str(args.interfaces),
+             str(i), str(pollers), str(max(1, args.concurrency // pollers)), str(args.timeout), str(state_dir)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True) for i in range(pollers)]
+        for p in self.procs:
+            assert p.stdout is not None
+            json.loads(p.stdout.readline())  # ready: plan built, SNMP engine prepared
+
+    def run(self) -> tuple[int, int, float]:
+        for p in self.procs:
+            assert p.stdin is not None
+            p.stdin.write("go\n")
+            p.stdin.flush()
+        outs = []
+        for p in self.procs:
+            assert p.stdout is not None
+            outs.append(json.loads(p.stdout.readline()))
+        failed = sum(o["failed"] for o in outs)
+        if failed:
+            example = next(o["example"] for o in outs if o["failed"])
+            print(f"  kotanet x{len(self.procs)}: {failed} failed, e.g. {example}", file=sys.stderr)
+        return sum(o["ok"] for o in outs), failed, max(sum(o["cpu"] for o in outs), 1e-9)
+
+    def close(self) -> None:
+        for p in self.procs:
+            if p.stdin is not None:
+                p.stdin.close()
+        for p in self.procs:
+            try:
+                p.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
+
+
 # ------------------------------------------------------------------------------------------ net-snmp
 
 def _dotted(oid: Sequence[int]) -> str:
@@ -217,6 +292,8 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--timeout", type=float, default=10.0, help="per request, both sides (no retries)")
     ap.add_argument("--processes", type=int, default=None, help="snmpsim processes (default: the city's own)")
+    ap.add_argument("--pollers", type=int, default=1,
+                    help="kotanet poller processes, each polling its --shard I/N of the devices (default 1)")
     args = ap.parse_args()
 
     binary = shutil.which("snmpbulkget")
@@ -233,8 +310,12 @@ def main() -> None:
                   f"process(es), started in {time.perf_counter() - t0:.1f} s; {os.cpu_count()} CPUs; "
                   f"{requests} GETBULK per round ({per_device} per device), concurrency {args.concurrency}",
                   flush=True)
-            ours = KotanetSide(city, inv, args.concurrency, args.timeout)
-            ref = NetSnmpSide(binary, ours.specs, args.concurrency, args.timeout) if binary else None
+            single = KotanetSide(city, inv, args.concurrency, args.timeout)
+            ref = NetSnmpSide(binary, single.specs, args.concurrency, args.timeout) if binary else None
+            ours: KotanetSide | ShardedKotanetSide = single
+            if args.pollers > 1:
+                single.close()
+                ours = ShardedKotanetSide(args, Path(tmp), args.pollers)
             if ref is None:
                 print("snmpbulkget not found: no reference (install Debian's snmp: scripts/ensure-deb snmp)")
             try:
@@ -268,7 +349,9 @@ def report(args: argparse.Namespace, pids: Sequence[int], requests: int, k_round
     print()
     print("| client | cycle wall time | requests/s | client CPU / request | agent CPU / request | failed |")
     print("|---|---:|---:|---:|---:|---:|")
-    print(f"| kotanet `Poller` + `SnmpProbe` (pysnmp, asyncio) | {k['wall_s']:.2f} s | {k['rps']:.0f} | "
+    who = "kotanet `Poller` + `SnmpProbe` (pysnmp, asyncio)" + (
+        f", {args.pollers} shard processes" if args.pollers > 1 else "")
+    print(f"| {who} | {k['wall_s']:.2f} s | {k['rps']:.0f} | "
           f"{k['client_ms']:.2f} ms | {k['agent_ms']:.2f} ms | {k['failed']:.0f} |")
     if r is not None:
         print(f"| net-snmp `snmpbulkget`, a process per agent | {r['wall_s']:.2f} s | {r['rps']:.0f} | "
