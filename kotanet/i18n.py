@@ -122,6 +122,8 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
         Lang.ID: "Dengan pusat data Tier {tier} ({avail}), {sla} % ujung ke ujung tidak tercapai bahkan pada "
                  "jaringan sempurna: naikkan tier DC atau gunakan failover ke DRC.",
     },
+    "topo.state_today": {Lang.EN: "today", Lang.ID: "saat ini"},
+    "topo.state_after": {Lang.EN: "after routes {routes}", Lang.ID: "setelah rute {routes}"},
     "topo.classes": {Lang.EN: "Sites by class", Lang.ID: "Lokasi menurut kelas"},
     "topo.spof_title": {Lang.EN: "Sites that hang on a single point of failure: {n}",
                         Lang.ID: "Lokasi yang bergantung pada satu titik kegagalan: {n}"},

@@ -43,7 +43,9 @@ def _json(data: object) -> None:
 
 
 def _print_analysis(st: CliState, a: NetworkAnalysis, inv: Inventory) -> None:
-    st.out.print(f"[bold]{st.t('topo.title', state=a.state.label())}[/bold]")
+    label = st.t("topo.state_today") if not a.state.applied else st.t(
+        "topo.state_after", routes=", ".join(a.state.applied))
+    st.out.print(f"[bold]{st.t('topo.title', state=label)}[/bold]")
     st.out.print(st.t("topo.dc", dc=a.dc, tier=a.dc_tier.value, avail=pct(a.dc_availability), sla=a.sla_pct,
                       need=pct(a.max_path_availability_for_sla, 4)), highlight=False)
     if not a.sla_reachable:
