@@ -1,0 +1,212 @@
+"""Rendering of the per-route device configuration (kotanet.playbooks.render)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kotanet.errors import KotanetError
+from kotanet.inventory import open_inventory
+from kotanet.inventory.choices import Platform
+from kotanet.inventory.models import Inventory
+from kotanet.playbooks.render import Renderer, render_all, render_route
+from kotanet.topology.addressing import P2pAssignment
+from kotanet.topology.graph import DEFAULT_COSTS
+from kotanet.topology.plan import MigrationPlan, RoutePlan, plan_migrations
+
+pytestmark = pytest.mark.unit
+
+
+@pytest.fixture(scope="module")
+def inv() -> Inventory:
+    return open_inventory(None)
+
+
+@pytest.fixture(scope="module")
+def plan(inv: Inventory) -> MigrationPlan:
+    return plan_migrations(inv)
+
+
+def _active_ends(inv: Inventory, rp: RoutePlan) -> set[str]:
+    devices = {d.id: d for d in inv.devices}
+    return {ep.device for a in rp.addressing for ep in (a.a, a.b)
+            if devices[ep.device].platform is not Platform.PASSIVE}
+
+
+def _end(a: P2pAssignment, device: str) -> tuple[str, str]:
+    """(interface, address) of `device` on the assignment."""
+    if a.a.device == device:
+        return a.a.interface, str(a.a_address)
+    return a.b.interface, str(a.b_address)
+
+
+def test_every_route_renders_for_every_active_endpoint(inv: Inventory, plan: MigrationPlan) -> None:
+    out = render_all(inv)
+    assert len(plan.routes) == 18
+    assert set(out) == {r.route for r in plan.routes}
+    for rp in plan.routes:
+        ends = _active_ends(inv, rp)
+        assert ends, rp.route
+        assert ends <= set(out[rp.route]), rp.route
+        for dev_id in ends:
+            cfg = out[rp.route][dev_id]
+            assert cfg.device == dev_id
+            assert cfg.platform is inv.device(dev_id).platform  # type: ignore[union-attr]
+            assert cfg.text.strip()
+
+
+def test_splice_closure_gets_no_config(inv: Inventory, plan: MigrationPlan) -> None:
+    devices = {d.id: d for d in inv.devices}
+    spliced = [(rp, a) for rp in plan.routes for a in rp.addressing if a.spliced_at]
+    assert spliced
+    for rp, a in spliced:
+        out = render_route(inv, rp, keep_radio_backup=False)
+        passive = next(ep.device for ep in (a.a, a.b) if devices[ep.device].platform is Platform.PASSIVE)
+        assert passive not in out
+
+
+def test_ios_route_7(inv: Inventory, plan: MigrationPlan) -> None:
+    rp = plan.route("7")
+    out = render_route(inv, rp, keep_radio_backup=False)
+    devices = {d.id: d for d in inv.devices}
+    a = rp.addressing[0]
+    ios = next(ep.device for ep in (a.a, a.b) if devices[ep.device].platform is Platform.IOS)
+    itf, address = _end(a, ios)
+    ip, _ = address.split("/")
+    text = out[ios].text
+    assert f"interface {itf}\n" in text
+    assert f"ip address {ip} 255.255.255.252" in text
+    assert "ip ospf cost 10" in text
+    assert "no shutdown" in text
+    assert "bfd interval" in text
+    for host in inv.settings.ntp_servers:
+        assert f"ntp server {host}" in text
+    for host in inv.settings.syslog_servers:
+        assert f"logging host {host}" in text
+    for host in inv.settings.noc_servers:
+        assert f"snmp-server host {host}" in text
+    other = a.b.device if a.a.device == ios else a.a.device
+    assert other in text  # the description names the far end
+    assert a.link in text
+
+
+def test_routeros_uses_ros7_syntax(inv: Inventory, plan: MigrationPlan) -> None:
+    rp = plan.route("7")
+    out = render_route(inv, rp, keep_radio_backup=False)
+    devices = {d.id: d for d in inv.devices}
+    a = rp.addressing[0]
+    ros = next(ep.device for ep in (a.a, a.b) if devices[ep.device].platform is Platform.ROUTEROS)
+    itf, address = _end(a, ros)
+    text = out[ros].text
+    assert f"/ip address add address={address} interface={itf}" in text
+    assert "/routing ospf interface-template add" in text
+    assert f"interfaces={itf}" in text
+    assert "cost=10" in text
+    assert "use-bfd=yes" in text
+    assert "/routing ospf interface " not in text  # ROS 6 syntax
+    assert "/routing ospf network" not in text
+
+
+def test_junos_set_style(inv: Inventory) -> None:
+    """No Junos device ends a new fibre in the embedded data: make route 7's far end an SRX."""
+    target = "kel-kedung-badak-r1"
+    devices = [d.model_copy(update={"platform": Platform.JUNOS}) if d.id == target else d for d in inv.devices]
+    junos_inv = inv.model_copy(update={"devices": devices})
+    rp = plan_migrations(junos_inv).route("7")
+    a = next(a for a in rp.addressing if target in (a.a.device, a.b.device))
+    itf, address = _end(a, target)
+    text = render_route(junos_inv, rp, keep_radio_backup=False)[target].text
+    assert f"set interfaces {itf} unit 0 family inet address {address}" in text
+    assert f"set protocols ospf area 0.0.0.0 interface {itf}.0 metric 10" in text
+    assert "bfd-liveness-detection" in text
+    for line in text.splitlines():
+        assert line.startswith(("set ", "delete ", "/*")), line
+
+
+def _retired_ends(inv: Inventory, rp: RoutePlan) -> list[tuple[str, str]]:
+    """The retired radio's interfaces on the devices the new fibre reaches (not a shared AP sector)."""
+    out = []
+    for lid in rp.retires:
+        lk = inv.link(lid)
+        assert lk is not None
+        out += [(ep.device, ep.interface) for ep in (lk.a, lk.b) if ep.device in _active_ends(inv, rp)]
+    assert out
+    return out
+
+
+def test_retired_radio_is_shut_down(inv: Inventory, plan: MigrationPlan) -> None:
+    rp = plan.route("7")
+    out = render_route(inv, rp, keep_radio_backup=False)
+    for dev, itf in _retired_ends(inv, rp):
+        text = out[dev].text
+        assert f"/interface set [find name={itf}]" in text
+        assert f'comment="RETIRED by route {rp.route}' in text
+        assert "disabled=yes" in text
+        assert f"/routing ospf interface-template remove [find interfaces={itf}]" in text
+
+
+def test_retired_radio_on_ios_is_shut_down(inv: Inventory, plan: MigrationPlan) -> None:
+    """Route 7's radio station, made an IOS router: `description RETIRED ...` and `shutdown`."""
+    rp = plan.route("7")
+    lk = inv.link(rp.retires[0])
+    assert lk is not None
+    dev = lk.b.device
+    devices = [d.model_copy(update={"platform": Platform.IOS}) if d.id == dev else d for d in inv.devices]
+    ios_inv = inv.model_copy(update={"devices": devices})
+    text = render_route(ios_inv, rp, keep_radio_backup=False)[dev].text
+    block = text.split(f"interface {lk.b.interface}\n", 1)[1].split("!", 1)[0]
+    assert f" description RETIRED by route {rp.route}" in block
+    assert " shutdown" in block.splitlines()
+    assert "no shutdown" not in block
+
+
+def test_radio_kept_as_backup(inv: Inventory) -> None:
+    plan = plan_migrations(inv, keep_radio_backup=True)
+    rp = plan.route("7")
+    lk = inv.link(rp.retires[0])
+    assert lk is not None
+    backup_cost = DEFAULT_COSTS[lk.medium] * 10
+    out = render_route(inv, rp, keep_radio_backup=True)
+    for dev, itf in _retired_ends(inv, rp):
+        text = out[dev].text
+        assert f"interfaces={itf} cost={backup_cost}" in text
+        assert "RETIRED" not in text
+        assert "disabled=yes" not in text
+        assert f"/interface set [find name={itf}]" in text and "disabled=no" in text
+
+
+def test_shared_radio_sector_left_alone(inv: Inventory, plan: MigrationPlan) -> None:
+    """Route 12 retires one station of balaikota's sector; the sector still serves route 14's station."""
+    rp = plan.route("12")
+    lk = inv.link(rp.retires[0])
+    assert lk is not None
+    others = [o.id for o in inv.links if o.id != lk.id and lk.a in (o.a, o.b)]
+    assert others
+    text = render_route(inv, rp, keep_radio_backup=False)[lk.a.device].text
+    assert "disabled=yes" not in text
+    assert "still serves" in text
+
+
+def test_undefined_variable_names_template_line_and_variable(inv: Inventory, plan: MigrationPlan,
+                                                             tmp_path: Path) -> None:
+    (tmp_path / "routeros").mkdir()
+    (tmp_path / "routeros" / "route.rsc.j2").write_text("# ok {{ route.id }}\n# still ok\n{{ no_such_thing }}\n")
+    with pytest.raises(KotanetError) as err:
+        Renderer(tmp_path).render_route(inv, plan.route("3"), keep_radio_backup=False)
+    assert err.value.message == "routeros/route.rsc.j2:3: undefined variable no_such_thing"
+    assert err.value.hint
+
+
+def test_undefined_attribute_is_named(inv: Inventory, plan: MigrationPlan, tmp_path: Path) -> None:
+    (tmp_path / "routeros").mkdir()
+    (tmp_path / "routeros" / "route.rsc.j2").write_text("{% for f in fibres %}\n{{ f.no_such_field }}\n{% endfor %}\n")
+    with pytest.raises(KotanetError, match=r"routeros/route\.rsc\.j2:2: undefined variable no_such_field"):
+        render_route(inv, plan.route("3"), keep_radio_backup=False, template_dir=tmp_path)
+
+
+def test_rendering_is_deterministic(inv: Inventory) -> None:
+    first = render_all(inv)
+    second = Renderer().render_all(inv)
+    assert first == second
+
