@@ -16,6 +16,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 import networkx as nx
 
@@ -210,7 +211,7 @@ def dc_tier_of(inv: Inventory, dc: str) -> TiaTier:
 
 def analyze(inv: Inventory, state: NetworkState | None = None, model: AvailabilityModel | None = None, *,
             sla_pct: float | None = None, max_paths: int = 3, sites: Sequence[str] | None = None,
-            seed: int = 0) -> NetworkAnalysis:
+            seed: int = 0, cache: dict[Any, dict[Any, float]] | None = None) -> NetworkAnalysis:
     """Analyse every site (or `sites`) of `inv` in `state` (default: today's active links)."""
     state = state or state_today(inv)
     g = build_graph(inv, state, model)
@@ -218,7 +219,7 @@ def analyze(inv: Inventory, state: NetworkState | None = None, model: Availabili
     tier = dc_tier_of(inv, dc)
     dc_avail = TIA_TIER_AVAILABILITY[tier]
     sla = inv.settings.default_sla_pct if sla_pct is None else sla_pct
-    avail = availability_to_root(g, dc, seed=seed)
+    avail = availability_to_root(g, dc, seed=seed, cache=cache)
     spofs = bridges_and_cutpoints_for(g, dc)
     wired = _wired(g)
     wired_spofs = bridges_and_cutpoints_for(wired, dc)

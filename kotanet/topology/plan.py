@@ -23,6 +23,7 @@ import itertools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import networkx as nx
 
@@ -30,7 +31,8 @@ from kotanet.errors import KotanetError, UsageError
 from kotanet.inventory.choices import LinkMedium, MigrationAction
 from kotanet.inventory.models import Inventory, Migration
 from kotanet.topology.addressing import P2pAssignment, allocate_p2p
-from kotanet.topology.analysis import NetworkAnalysis, analyze
+from kotanet.topology.analysis import NetworkAnalysis
+from kotanet.topology.analysis import analyze as analyze_network
 from kotanet.topology.graph import AvailabilityModel, NetworkState, build_graph, dc_site, state_after, state_today
 from kotanet.topology.reliability import cut_off_by
 
@@ -227,6 +229,11 @@ def plan_migrations(inv: Inventory, *, keep_radio_backup: bool = False, model: A
     addressing = {a.link: a for a in allocate_p2p(inv, [lid for rid in order for lid in by_id[rid].new_links],
                                                   towards=_towards_dc(inv, state_after(inv, order)))}
     state = state_today(inv)
+    blocks: dict[Any, dict[Any, float]] = {}  # exact block results shared by every analysis of the plan
+
+    def analyze(inv: Inventory, state: NetworkState, model: AvailabilityModel | None) -> NetworkAnalysis:
+        return analyze_network(inv, state, model, cache=blocks)
+
     today = analyze(inv, state, model)
     before: NetworkAnalysis | None = today
     out: list[RoutePlan] = []

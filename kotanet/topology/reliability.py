@@ -867,8 +867,13 @@ def availability_to_root(
     mc_samples: int = DEFAULT_MC_SAMPLES,
     seed: int | np.random.Generator = 0,
     confidence: float = 0.95,
+    cache: dict[Any, dict[Hashable, float]] | None = None,
 ) -> dict[N, Estimate]:
     """``R(root, v)`` for every site ``v``, from per-block two-terminal reliabilities.
+
+    ``cache`` (optional, owned by the caller): exact block results keyed by the block's content (its entry,
+    every link's availability, every site's), so that a caller analysing many similar networks (the
+    migration plan: one route changes one block) solves each distinct block once.
 
     With the block-cut tree rooted at ``root``, a site ``v`` reached through blocks
     ``B_1 .. B_k`` with entry cut vertices ``c_0 = root, c_1, .., c_{k-1}`` has
@@ -904,9 +909,19 @@ def availability_to_root(
             exact_factor[head] = net.pair(entry, head)
             continue
         sub = _simple(net, [entry, *members])
+        key = None
+        if cache is not None:  # a block identical link for link (and site for site) was solved before
+            key = (entry, tuple(sorted(((repr(u), repr(v), p) for u, nb in sub.items() for v, p in nb.items()))),
+                   tuple(sorted((repr(v), net.site.get(v, 1.0)) for v in members)))
+            if key in cache:
+                exact_factor.update(cache[key])
+                continue
         if _reduced_size(sub, net.site, entry) <= exact_limit:
             try:
-                exact_factor.update(_block_exact(sub, net.site, entry, members))
+                solved = _block_exact(sub, net.site, entry, members)
+                exact_factor.update(solved)
+                if cache is not None and key is not None:
+                    cache[key] = solved
                 continue
             except _TooWideError:
                 pass

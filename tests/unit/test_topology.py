@@ -174,3 +174,20 @@ def test_datacentre_capacity(mini: Inventory) -> None:
     assert dc.single_power_path
     assert dc.consolidation is not None and dc.consolidation.servers == 0 and dc.consolidation.fits
     assert drc.u_total == 0
+
+
+def test_block_cache_never_changes_a_result() -> None:
+    """The plan shares exact block results between its analyses; each must equal a fresh analysis."""
+    from kotanet.inventory import open_inventory
+    from kotanet.topology.plan import order_routes
+
+    inv = open_inventory(None)
+    cache: dict[object, dict[object, float]] = {}
+    order = order_routes(inv)[0]
+    for k in (0, 3, 9, len(order)):
+        state = state_after(inv, order[:k])
+        cached = analyze(inv, state, cache=cache)  # type: ignore[arg-type]
+        fresh = analyze(inv, state)
+        assert {s: a.availability.value for s, a in cached.sites.items()} == {
+            s: a.availability.value for s, a in fresh.sites.items()}
+    assert cache  # and it was used
