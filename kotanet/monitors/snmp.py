@@ -36,6 +36,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import ipaddress
 import socket
 import time
 from collections.abc import Mapping
@@ -118,6 +119,8 @@ class SnmpProbe:
     def __init__(self) -> None:
         self._engine: Any = None
         self._rcvbuf_done: Any = None
+        # UdpTransportTarget.create resolves the address in the thread executor: once per IP literal is enough
+        self._targets: dict[tuple[str, int, float, int], Any] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
         # (host, port) -> monotonic time of the last datagram from there that did not parse as SNMP.
         self._garbled: dict[tuple[str, int], float] = {}
@@ -157,6 +160,7 @@ class SnmpProbe:
                 self._engine.close_dispatcher()
             self._engine = SnmpEngine()
             self._loop = loop
+            self._targets.clear()
             self._watch_parse_errors(self._engine)
             # Load the engine's base MIBs now (once, ~0.5 s) rather than inside the first request, where it
             # would count against that request's timeout and latency.
@@ -194,17 +198,23 @@ class SnmpProbe:
             self._engine.close_dispatcher()
         self._engine = None
         self._loop = None
+        self._targets.clear()
 
     async def probe(self, spec: ProbeSpec, at: dt.datetime) -> ProbeResult:
         auth = _auth_data(spec)
         ifindexes = _ifindexes(spec)
         engine = self._engine_for_loop()
         port = spec.port or 161
-        try:
-            target = await UdpTransportTarget.create((spec.address, port), timeout=spec.timeout_s,
-                                                     retries=max(spec.retries, 0))
-        except Exception as exc:  # pysnmp wraps socket.gaierror in PySnmpError
-            return ProbeResult(spec.target, at, False, f"name resolution failed: {exc}")
+        key = (spec.address, port, spec.timeout_s, max(spec.retries, 0))
+        target = self._targets.get(key)
+        if target is None:
+            try:
+                target = await UdpTransportTarget.create((spec.address, port), timeout=spec.timeout_s,
+                                                         retries=max(spec.retries, 0))
+            except Exception as exc:  # pysnmp wraps socket.gaierror in PySnmpError
+                return ProbeResult(spec.target, at, False, f"name resolution failed: {exc}")
+            if _is_ip_literal(spec.address):  # an IP needs no resolving again; a host name is resolved each time
+                self._targets[key] = target
         start = time.monotonic()
         # pysnmp runs its own retries; the outer bound only guards against an engine that never calls back.
         bound = (max(spec.retries, 0) + 1) * spec.timeout_s + 1.0
@@ -255,6 +265,14 @@ class SnmpProbe:
             missing.insert(0, "sysUpTime")
         reason = f"agent answered without {', '.join(missing)}" if missing else ""
         return _Snapshot(True, reason, values)
+
+
+def _is_ip_literal(address: str) -> bool:
+    try:
+        ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return True
 
 
 def _check(result: Any, spec: ProbeSpec) -> _Snapshot | None:
