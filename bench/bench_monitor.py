@@ -122,7 +122,7 @@ class KotanetSide:
         self.loop.run_until_complete(self._warm_engine())
 
     async def _warm_engine(self) -> None:
-        self.probe._engine_for_loop()  # build pysnmp's engine (MIB loading) outside the timing
+        await self.probe.prepare()  # build pysnmp's engine and open its socket outside the timing
 
     def run(self) -> tuple[int, int, float]:
         self.loop.run_until_complete(self.poller.cycle())

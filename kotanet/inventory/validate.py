@@ -89,7 +89,6 @@ def validate(inv: Inventory, locator: Locator | None = None) -> list[Problem]:
         r.add("settings", ["timezone"], f"unknown time zone {st.timezone!r}", "use an IANA name such as Asia/Jakarta")
     bounds = st.bounds
 
-    site_by_id = {s.id: s for s in inv.sites}
     for i, s in enumerate(inv.sites):
         if s.region is not None and s.region not in regions:
             r.unknown("sites", [i, "region"], "region", s.region, regions)
@@ -319,7 +318,6 @@ def validate(inv: Inventory, locator: Locator | None = None) -> list[Problem]:
             if ref not in scope_ids[w.scope]:
                 r.unknown("maintenance", [i, "refs", k], w.scope.value, ref, scope_ids[w.scope])
 
-    del site_by_id
     return r.problems
 
 

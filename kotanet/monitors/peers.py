@@ -144,7 +144,23 @@ def _oid_key(line: str) -> tuple[int, ...]:
     return tuple(int(p) for p in line.split("|", 1)[0].split("."))
 
 
-class SnmpsimAgent:
+class _AgentInTmp:
+    """An agent process with its own temporary directory; leaving the context stops it and removes both."""
+
+    _tmp: tempfile.TemporaryDirectory[str] | None
+    _proc: _Process | None
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        if self._proc is not None:
+            self._proc.stop()
+            self._proc = None
+        if self._tmp is not None:
+            self._tmp.cleanup()
+            self._tmp = None
+
+
+class SnmpsimAgent(_AgentInTmp):
     """snmpsim's command responder on 127.0.0.1:<free port> answering `community` (SNMPv1/v2c).
 
     The data is generated: sysUpTime (timeticks), sysDescr, and ifTable/ifXTable rows for ifIndex
@@ -215,14 +231,6 @@ class SnmpsimAgent:
             raise
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
-        if self._proc is not None:
-            self._proc.stop()
-            self._proc = None
-        if self._tmp is not None:
-            self._tmp.cleanup()
-            self._tmp = None
 
 
 # --- net-snmp snmpd --------------------------------------------------------------------------------------
@@ -232,7 +240,7 @@ def _snmpd_path() -> str | None:
                                           if Path(p).exists()), None)
 
 
-class SnmpdAgent:
+class SnmpdAgent(_AgentInTmp):
     """Debian's net-snmp `snmpd -f -Lo -C -c <conf>` on 127.0.0.1:<free port>.
 
     It serves the real MIB-II of this machine to a v2c `community` (read-only) and to a v3 user with
@@ -299,14 +307,6 @@ class SnmpdAgent:
             raise
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
-        if self._proc is not None:
-            self._proc.stop()
-            self._proc = None
-        if self._tmp is not None:
-            self._tmp.cleanup()
-            self._tmp = None
 
 
 # --- HTTP(S) ---------------------------------------------------------------------------------------------

@@ -107,7 +107,6 @@ def plan_probes(inv: Inventory, addresses: AddressMap | None = None, *, interval
     addresses = addresses or AddressMap()
     specs: list[ProbeSpec] = []
     site_devs: dict[str, list[str]] = {}
-    dev_site = {d.id: d.site for d in inv.devices}
     for d in inv.devices:
         if d.mgmt_ip is None or d.role is DeviceRole.SPLICE_CLOSURE:
             continue
@@ -141,7 +140,6 @@ def plan_probes(inv: Inventory, addresses: AddressMap | None = None, *, interval
         parts = urlsplit(url)
         specs.append(ProbeSpec(target_id(TargetKind.SERVICE, sv.id), ProbeKind.HTTP, parts.hostname or "",
                                parts.port or 0, interval_s, timeout_s * 2, retries, {"url": url}))
-    del dev_site
     return ProbePlan(tuple(specs), {k: tuple(v) for k, v in site_devs.items()}, links)
 
 

@@ -35,9 +35,6 @@ __all__ = ["default_state_dir", "fault_cmd", "simulate_app", "simulate_cmd"]
 
 
 
-def _t(st: CliState, key: str, **values: object) -> str:
-    return st.t(key, **values)
-
 
 def default_state_dir() -> Path:
     return kotanet_home()
@@ -88,15 +85,15 @@ def simulate_cmd(ctx: typer.Context, path: DirArg = None,
     # Ctrl-C (or kill -INT) always stops the city and everything it started.
     previous_int = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
-        with st.err.status(_t(st, "sim.starting")):
+        with st.err.status(st.t("sim.starting")):
             city.start()
         _summary(st, city, where)
         if steps:
-            st.out.print(_t(st, "sim.scenario", file=scenario, n=len(steps), speed=speed), highlight=False)
+            st.out.print(st.t("sim.scenario", file=scenario, n=len(steps), speed=speed), highlight=False)
             run_scenario(city, steps, clock=city.clock, sleep=lambda s: _serve(city, st, s), speed=speed,
                          on_step=lambda at, step, what: st.out.print(
-                             _t(st, "sim.step", at=_fmt(at), n=step.number, what=what), highlight=False))
-            st.out.print(_t(st, "sim.scenario_done"))
+                             st.t("sim.step", at=_fmt(at), n=step.number, what=what), highlight=False))
+            st.out.print(st.t("sim.scenario_done"))
         while True:
             _serve(city, st, 3600.0)
     except KeyboardInterrupt:
@@ -105,7 +102,7 @@ def simulate_cmd(ctx: typer.Context, path: DirArg = None,
         city.stop()
         signal.signal(signal.SIGTERM, previous)
         signal.signal(signal.SIGINT, previous_int)
-        st.err.print(_t(st, "sim.stopped"))
+        st.err.print(st.t("sim.stopped"))
 
 
 def _interrupt(signum: int, frame: object) -> None:
@@ -118,9 +115,9 @@ def _serve(city: SimulatedCity, st: CliState, seconds: float) -> None:
     deadline = time.monotonic() + seconds
     while True:
         for what in city.process_control():
-            st.out.print(_t(st, "sim.change", what=what), highlight=False)
+            st.out.print(st.t("sim.change", what=what), highlight=False)
         for target in city.tick():
-            st.out.print(_t(st, "sim.change", what=f"restore {target}"), highlight=False)
+            st.out.print(st.t("sim.change", what=f"restore {target}"), highlight=False)
         left = deadline - time.monotonic()
         if left <= 0:
             return
@@ -129,16 +126,16 @@ def _serve(city: SimulatedCity, st: CliState, seconds: float) -> None:
 
 def _summary(st: CliState, city: SimulatedCity, where: Path) -> None:
     counts = city.summary()
-    table = Table(title=_t(st, "sim.title", seconds=city.startup_s), show_header=False)
+    table = Table(title=st.t("sim.title", seconds=city.startup_s), show_header=False)
     table.add_column()
     table.add_column(overflow="fold")
-    table.add_row(_t(st, "sim.agents"), str(counts["agents"]))
-    table.add_row(_t(st, "sim.interfaces"), str(counts["interfaces"]))
-    table.add_row(_t(st, "sim.services"), str(counts["services"]))
-    table.add_row(_t(st, "sim.processes"), ", ".join(f"{k} {v}" for k, v in city.pids.items()))
-    table.add_row(_t(st, "sim.map"), str(where / SIMULATION_FILE))
+    table.add_row(st.t("sim.agents"), str(counts["agents"]))
+    table.add_row(st.t("sim.interfaces"), str(counts["interfaces"]))
+    table.add_row(st.t("sim.services"), str(counts["services"]))
+    table.add_row(st.t("sim.processes"), ", ".join(f"{k} {v}" for k, v in city.pids.items()))
+    table.add_row(st.t("sim.map"), str(where / SIMULATION_FILE))
     st.out.print(table)
-    st.out.print(_t(st, "sim.next"), highlight=False)
+    st.out.print(st.t("sim.next"), highlight=False)
 
 
 def fault_cmd(ctx: typer.Context,
@@ -160,7 +157,7 @@ def fault_cmd(ctx: typer.Context,
     st = state(ctx)
     degrade = status is not None or delay is not None or silent
     if sum((down, up, flap is not None, degrade)) != 1:
-        raise typer.BadParameter(_t(st, "sim.fault_one"), param_hint="--down")
+        raise typer.BadParameter(st.t("sim.fault_one"), param_hint="--down")
     request: dict[str, object] = {"target": target, "for_s": _duration("--for", for_)}
     if down:
         request["action"] = "down"
@@ -172,7 +169,7 @@ def fault_cmd(ctx: typer.Context,
         request |= {"action": "degrade", "status": status, "delay_s": _duration("--delay", delay),
                     "silent": silent}
     message = send_control(state_dir or default_state_dir(), request)
-    st.out.print(_t(st, "sim.change", what=message), highlight=False)
+    st.out.print(st.t("sim.change", what=message), highlight=False)
 
 
 # Also usable as a sub-app (`app.add_typer(simulate_app, name="simulate")`), though then the city itself

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kotanet.errors import KotanetError, UsageError
+from kotanet.paths import kotanet_home
 
 __all__ = [
     "MANIFEST",
@@ -61,7 +62,6 @@ PUBLIC_KEY = "kotanet-sla.pub"
 MANIFEST_FORMAT = "kotanet-sla-export/1"
 _RESERVED = frozenset({MANIFEST, SIGNATURE, SIGNER})
 
-from kotanet.paths import kotanet_home  # noqa: E402  (re-exported: the CLI imports it from here)
 
 if TYPE_CHECKING:  # cryptography is imported where it is used: `kotanet --help` stays fast
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 import networkx as nx
 
@@ -149,10 +148,3 @@ def dc_site(inv: Inventory) -> str:
 
 def drc_site(inv: Inventory) -> str | None:
     return _one(inv, SiteKind.DRC)
-
-
-def edge_attrs(g: nx.MultiGraph[str], key: str) -> dict[str, Any]:
-    for _, _, k, data in g.edges(keys=True, data=True):
-        if k == key:
-            return dict(data)
-    raise KeyError(key)
