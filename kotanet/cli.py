@@ -16,10 +16,14 @@ from kotanet.clock import clock_from_env
 from kotanet.errors import KotanetError
 from kotanet.i18n import Lang, t
 from kotanet.inventory.cli import app as inventory_app
+from kotanet.inventory.netbox.cli import netbox_app
+from kotanet.lab.cli import lab_app
 from kotanet.monitors.cli import monitor_app
 from kotanet.monitors.simulate_cli import fault_cmd, simulate_cmd
+from kotanet.playbooks.cli import playbook_app
 from kotanet.slas.cli import keys_app, sla_app
 from kotanet.topology.cli import plan_app, topology_app
+from kotanet.web.cli import grafana_app, serve_cmd, users_app
 
 __all__ = ["app", "main"]
 
@@ -38,6 +42,12 @@ app.command("simulate")(simulate_cmd)
 app.command("simulate-fault")(fault_cmd)
 app.add_typer(sla_app, name="sla")
 app.add_typer(keys_app, name="keys")
+app.add_typer(netbox_app, name="netbox")
+app.add_typer(playbook_app, name="playbook")
+app.command("serve")(serve_cmd)
+app.add_typer(users_app, name="users")
+app.add_typer(grafana_app, name="grafana")
+app.add_typer(lab_app, name="lab")
 
 
 def _version(value: bool) -> None:

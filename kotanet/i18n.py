@@ -1,23 +1,22 @@
 """The one catalogue of user-facing strings, in English and Bahasa Indonesia.
 
 Every CLI and report string goes through `t(key, lang, **values)`. A test checks that both languages
-have every key and the same placeholders.
+have every key and the same placeholders. The catalogue is one dict; its entries for the larger areas
+(NetBox, playbooks, web, lab) are written in `kotanet/strings/<area>.py` and merged here, and a key
+defined twice is an import-time error.
 """
 
 from __future__ import annotations
 
-from enum import StrEnum
 from string import Formatter
+
+from kotanet.lang import Lang
+from kotanet.strings import AREAS
 
 __all__ = ["CATALOGUE", "Lang", "t"]
 
 
-class Lang(StrEnum):
-    EN = "en"
-    ID = "id"
-
-
-CATALOGUE: dict[str, dict[Lang, str]] = {
+_CORE: dict[str, dict[Lang, str]] = {
     "loading": {Lang.EN: "loading and validating {source}…", Lang.ID: "memuat dan memvalidasi {source}…"},
     "inventory.valid": {
         Lang.EN: "{source}: valid ({sites} sites, {devices} devices, {links} links, {migrations} migrations)",
@@ -513,6 +512,20 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
         Lang.ID: "{private} (mode 0600) dan {public} dibuat; sidik jari {fingerprint}",
     },
 }
+
+
+
+def _merge() -> dict[str, dict[Lang, str]]:
+    merged = dict(_CORE)
+    for area, strings in AREAS.items():
+        clash = merged.keys() & strings.keys()
+        if clash:
+            raise RuntimeError(f"kotanet/strings/{area}.py redefines catalogue key(s): {sorted(clash)}")
+        merged.update(strings)
+    return merged
+
+
+CATALOGUE: dict[str, dict[Lang, str]] = _merge()
 
 
 def t(key: str, lang: Lang | str = Lang.EN, /, **values: object) -> str:

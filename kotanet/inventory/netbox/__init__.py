@@ -1,0 +1,1 @@
+"""NetBox as kotanet's source of truth: an InventorySource over pynetbox, and push / pull / diff."""

@@ -1,0 +1,1 @@
+"""The NOC dashboard: a FastAPI app with users, roles and a JSON API."""
