@@ -14,7 +14,7 @@ Templates are compiled once per `Renderer`; `render_all` reuses one renderer for
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from ipaddress import IPv4Interface
 from pathlib import Path
@@ -27,7 +27,7 @@ from kotanet.errors import KotanetError
 from kotanet.inventory.choices import LinkMedium, LinkStatus, Platform
 from kotanet.inventory.models import Device, Inventory, Link
 from kotanet.topology.graph import DEFAULT_COSTS
-from kotanet.topology.plan import RoutePlan, plan_migrations
+from kotanet.topology.plan import MigrationPlan, RoutePlan, plan_migrations
 
 __all__ = [
     "BACKUP_COST_FACTOR",
@@ -35,8 +35,10 @@ __all__ = [
     "DEFAULT_SNMP_COMMUNITY",
     "FIBRE_MTU",
     "TEMPLATES",
+    "PlatformOf",
     "RenderedConfig",
     "Renderer",
+    "platform_override",
     "render_all",
     "render_route",
 ]
@@ -46,7 +48,12 @@ TEMPLATES: dict[Platform, str] = {
     Platform.IOS: "ios/route.j2",
     Platform.ROUTEROS: "routeros/route.rsc.j2",
     Platform.JUNOS: "junos/route.set.j2",
+    Platform.FRR: "frr/route.j2",  # written by the digital twin (kotanet.lab)
 }
+# Decides the platform a device is rendered for (default: the inventory's `device.platform`).
+PlatformOf = Callable[[Device], Platform]
+# Platforms that are never configured by these templates, whatever `platform_override` says.
+_UNMANAGED = frozenset({Platform.PASSIVE, Platform.AIROS, Platform.LINUX})
 # A radio kept as backup costs ten times its usual OSPF cost (the same factor as kotanet.topology.graph).
 BACKUP_COST_FACTOR = 10
 # IP MTU on the new fibre. 1500 unless both interfaces declare a larger one in the inventory: the access
@@ -57,6 +64,22 @@ BFD: Mapping[str, int] = {"interval_ms": 300, "min_rx_ms": 300, "multiplier": 3}
 DEFAULT_SNMP_COMMUNITY = "kotanet-noc"
 OSPF_PROCESS = 1
 OSPF_AREA = "0.0.0.0"
+
+
+
+def _own_platform(device: Device) -> Platform:
+    return device.platform
+
+
+def platform_override(platform: Platform) -> PlatformOf:
+    """Render every managed device (not a splice closure, an airOS radio or a Linux server) for `platform`:
+    how every route is rendered for every platform, and how the benchmark exercises each template."""
+
+    def of(device: Device) -> Platform:
+        return device.platform if device.platform in _UNMANAGED else platform
+
+    return of
+
 
 _UNDEFINED = re.compile(r"'([^']+)' is undefined|has no attribute '([^']+)'")
 
@@ -132,13 +155,21 @@ class Renderer:
                                     "fix the template or kotanet.playbooks.render") from exc
 
     def render_route(self, inv: Inventory, plan_route: RoutePlan, *, keep_radio_backup: bool,
-                     retired_before: Collection[str] = ()) -> dict[str, RenderedConfig]:
+                     retired_before: Collection[str] = (),
+                     platform_of: PlatformOf | None = None) -> dict[str, RenderedConfig]:
         """Device id -> configuration for every active device the route touches.
 
         `retired_before`: radio links earlier routes have already switched off (a radio sector that served
-        only those and this route's radio may be shut down).
+        only those and this route's radio may be shut down). `platform_of` overrides each device's platform
+        (see `platform_override`; the digital twin renders every device for FRR).
         """
+        of = platform_of or _own_platform
         devices = {d.id: d for d in inv.devices}
+        for a in plan_route.addressing:
+            for ep in (a.a, a.b):
+                if ep.device not in devices:
+                    raise KotanetError(f"route {plan_route.route}: link {a.link} ends on device {ep.device!r}, "
+                                       "which is not in the inventory", hint="fix links.yaml or devices.yaml")
         work: dict[str, _DeviceWork] = {}
 
         def slot(device_id: str) -> _DeviceWork:
@@ -150,11 +181,12 @@ class Renderer:
             ends = ((p2p.a, p2p.a_address, p2p.b), (p2p.b, p2p.b_address, p2p.a))
             for near, address, far in ends:
                 dev = devices[near.device]
-                if dev.platform is Platform.PASSIVE:
+                platform = of(dev)
+                if platform is Platform.PASSIVE:
                     continue
-                if dev.platform not in TEMPLATES:
+                if platform not in TEMPLATES:
                     raise KotanetError(
-                        f"route {plan_route.route}: device {dev.id} on link {p2p.link} runs {dev.platform.value}, "
+                        f"route {plan_route.route}: device {dev.id} on link {p2p.link} runs {platform.value}, "
                         "which has no configuration template",
                         hint=f"templates exist for {', '.join(p.value for p in TEMPLATES)}")
                 far_dev = devices[far.device]
@@ -171,8 +203,8 @@ class Renderer:
                 raise KotanetError(f"route {plan_route.route} retires link {lid!r}, which is not in the inventory",
                                    hint="check retires in migrations.yaml")
             for near, far in ((lk.a, lk.b), (lk.b, lk.a)):
-                dev = devices[near.device]
-                if dev.platform not in TEMPLATES:
+                dev = devices.get(near.device)
+                if dev is None or of(dev) not in TEMPLATES:
                     continue  # e.g. an airOS radio: configured by hand
                 radios = slot(dev.id).radios
                 same = next((r for r in radios if r["name"] == near.interface), None)
@@ -190,17 +222,17 @@ class Renderer:
         out: dict[str, RenderedConfig] = {}
         for dev_id in sorted(work):
             w = work[dev_id]
-            ctx = self._context(inv, plan_route, w, keep_radio_backup)
-            out[dev_id] = RenderedConfig(device=dev_id, platform=w.device.platform,
-                                         text=self.render(w.device.platform, ctx))
+            platform = of(w.device)
+            ctx = self._context(inv, plan_route, w, keep_radio_backup, platform)
+            out[dev_id] = RenderedConfig(device=dev_id, platform=platform, text=self.render(platform, ctx))
         return out
 
     def _context(self, inv: Inventory, plan_route: RoutePlan, w: _DeviceWork,
-                 keep_radio_backup: bool) -> dict[str, Any]:
+                 keep_radio_backup: bool, platform: Platform) -> dict[str, Any]:
         s = inv.settings
         return {
             "route": {"id": plan_route.route, "name": plan_route.name, "action": plan_route.action.value},
-            "device": {"id": w.device.id, "platform": w.device.platform.value, "model": w.device.model,
+            "device": {"id": w.device.id, "platform": platform.value, "model": w.device.model,
                        "role": w.device.role.value},
             "keep_radio_backup": keep_radio_backup,
             "fibres": w.fibres,
@@ -214,13 +246,16 @@ class Renderer:
                      "timezone": s.timezone},
         }
 
-    def render_all(self, inv: Inventory, *, keep_radio_backup: bool = False
-                   ) -> dict[str, dict[str, RenderedConfig]]:
-        plan = plan_migrations(inv, keep_radio_backup=keep_radio_backup)
+    def render_all(self, inv: Inventory, *, keep_radio_backup: bool = False, platform_of: PlatformOf | None = None,
+                   plan: MigrationPlan | None = None) -> dict[str, dict[str, RenderedConfig]]:
+        """Route id -> device id -> configuration for every route of `plan` (default: planned here)."""
+        if plan is None:
+            plan = plan_migrations(inv, keep_radio_backup=keep_radio_backup)
         out: dict[str, dict[str, RenderedConfig]] = {}
         retired: set[str] = set()
         for rp in plan.routes:
-            out[rp.route] = self.render_route(inv, rp, keep_radio_backup=keep_radio_backup, retired_before=retired)
+            out[rp.route] = self.render_route(inv, rp, keep_radio_backup=keep_radio_backup, retired_before=retired,
+                                              platform_of=platform_of)
             if not keep_radio_backup:
                 retired |= set(rp.retires)
         return out
@@ -306,14 +341,16 @@ def _renderer(template_dir: str | Path | None) -> Renderer:
 
 
 def render_route(inv: Inventory, plan_route: RoutePlan, *, keep_radio_backup: bool,
-                 retired_before: Iterable[str] = (),
-                 template_dir: str | Path | None = None) -> dict[str, RenderedConfig]:
+                 retired_before: Iterable[str] = (), template_dir: str | Path | None = None,
+                 platform_of: PlatformOf | None = None) -> dict[str, RenderedConfig]:
     """Device id -> configuration for every active device of `plan_route` (see `Renderer.render_route`)."""
     return _renderer(template_dir).render_route(inv, plan_route, keep_radio_backup=keep_radio_backup,
-                                                retired_before=set(retired_before))
+                                                retired_before=set(retired_before), platform_of=platform_of)
 
 
-def render_all(inv: Inventory, *, keep_radio_backup: bool = False,
-               template_dir: str | Path | None = None) -> dict[str, dict[str, RenderedConfig]]:
+def render_all(inv: Inventory, *, keep_radio_backup: bool = False, template_dir: str | Path | None = None,
+               platform_of: PlatformOf | None = None,
+               plan: MigrationPlan | None = None) -> dict[str, dict[str, RenderedConfig]]:
     """Route id -> device id -> configuration, for every route of the plan, in plan order."""
-    return _renderer(template_dir).render_all(inv, keep_radio_backup=keep_radio_backup)
+    return _renderer(template_dir).render_all(inv, keep_radio_backup=keep_radio_backup, platform_of=platform_of,
+                                              plan=plan)

@@ -10,7 +10,7 @@ from kotanet.errors import KotanetError
 from kotanet.inventory import open_inventory
 from kotanet.inventory.choices import Platform
 from kotanet.inventory.models import Inventory
-from kotanet.playbooks.render import Renderer, render_all, render_route
+from kotanet.playbooks.render import Renderer, platform_override, render_all, render_route
 from kotanet.topology.addressing import P2pAssignment
 from kotanet.topology.graph import DEFAULT_COSTS
 from kotanet.topology.plan import MigrationPlan, RoutePlan, plan_migrations
@@ -210,3 +210,64 @@ def test_rendering_is_deterministic(inv: Inventory) -> None:
     second = Renderer().render_all(inv)
     assert first == second
 
+
+
+@pytest.mark.parametrize("platform", [Platform.IOS, Platform.ROUTEROS, Platform.JUNOS])
+def test_every_route_renders_for_every_platform(inv: Inventory, plan: MigrationPlan, platform: Platform) -> None:
+    out = render_all(inv, platform_of=platform_override(platform), plan=plan)
+    assert set(out) == {r.route for r in plan.routes}
+    for rp in plan.routes:
+        ends = _active_ends(inv, rp)
+        assert ends <= set(out[rp.route]), rp.route
+        for dev_id, cfg in out[rp.route].items():
+            assert cfg.platform is platform, (rp.route, dev_id)
+            assert rp.route in cfg.text.splitlines()[0]
+        for a in rp.addressing:  # every active end's /30 appears in its own syntax
+            for ep, address in ((a.a, a.a_address), (a.b, a.b_address)):
+                if ep.device not in ends:
+                    continue
+                text = out[rp.route][ep.device].text
+                if platform is Platform.IOS:
+                    assert f"ip address {address.ip} {address.netmask}" in text
+                elif platform is Platform.ROUTEROS:
+                    assert f"/ip address add address={address} interface={ep.interface}" in text
+                else:
+                    assert f"set interfaces {ep.interface} unit 0 family inet address {address}" in text
+
+
+def test_platform_of_leaves_unmanaged_devices_alone(inv: Inventory) -> None:
+    of = platform_override(Platform.JUNOS)
+    kinds = {d.platform: of(d) for d in inv.devices}
+    assert kinds[Platform.PASSIVE] is Platform.PASSIVE
+    assert kinds[Platform.LINUX] is Platform.LINUX
+    assert kinds[Platform.IOS] is Platform.JUNOS
+
+
+def test_frr_platform_uses_the_frr_template(inv: Inventory, plan: MigrationPlan, tmp_path: Path) -> None:
+    """The digital twin's hook: Platform.FRR maps to frr/route.j2 and platform_of picks it per device."""
+    (tmp_path / "frr").mkdir()
+    (tmp_path / "frr" / "route.j2").write_text(
+        "! {{ device.id }} {{ device.platform }}\n{% for f in fibres %}{{ f.name }} {{ f.address }}\n{% endfor %}")
+    out = render_route(inv, plan.route("8"), keep_radio_backup=False, template_dir=tmp_path,
+                       platform_of=platform_override(Platform.FRR))
+    assert out
+    for dev, cfg in out.items():
+        assert cfg.platform is Platform.FRR
+        assert cfg.text.startswith(f"! {dev} frr\n")
+
+
+def test_missing_variable_in_a_package_template_is_located(inv: Inventory, plan: MigrationPlan,
+                                                           tmp_path: Path) -> None:
+    """A copy of the real IOS template with one variable renamed: the error names file, line and variable."""
+    import kotanet.playbooks as pkg
+
+    src = (Path(pkg.__file__).parent / "templates" / "ios" / "route.j2").read_text()
+    lines = src.splitlines()
+    idx = next(i for i, line in enumerate(lines) if "{{ f.mtu }}" in line)
+    lines[idx] = lines[idx].replace("f.mtu", "f.mtu_bytes")
+    (tmp_path / "ios").mkdir()
+    (tmp_path / "ios" / "route.j2").write_text("\n".join(lines) + "\n")
+    with pytest.raises(KotanetError) as err:
+        render_route(inv, plan.route("7"), keep_radio_backup=False, template_dir=tmp_path,
+                     platform_of=platform_override(Platform.IOS))
+    assert err.value.message == f"ios/route.j2:{idx + 1}: undefined variable mtu_bytes"
