@@ -203,10 +203,10 @@ class Renderer:
                 raise KotanetError(f"route {plan_route.route} retires link {lid!r}, which is not in the inventory",
                                    hint="check retires in migrations.yaml")
             for near, far in ((lk.a, lk.b), (lk.b, lk.a)):
-                dev = devices.get(near.device)
-                if dev is None or of(dev) not in TEMPLATES:
+                radio_dev = devices.get(near.device)
+                if radio_dev is None or of(radio_dev) not in TEMPLATES:
                     continue  # e.g. an airOS radio: configured by hand
-                radios = slot(dev.id).radios
+                radios = slot(radio_dev.id).radios
                 same = next((r for r in radios if r["name"] == near.interface), None)
                 links = [*(same["links"] if same else []), lk.id]
                 fars = [*(same["far_devices"] if same else []), far.device]
