@@ -5,6 +5,10 @@ opens one session to one of them. The same faults as the SSH simulator apply
 (`kotanet.playbooks.sshsim.faults.DeviceFaults`): a rejected line, a session that drops after N config
 lines, refused authentication, an unreachable device, and interfaces that never come up.
 
+As with every transport: a rejected line raises `TransportError(REJECTED, line=...)` after putting the
+config back as it was; a dropped session raises DISCONNECTED with the lines before the drop applied, and
+`open()` then `rollback()` on the same transport object restores the config from before the commit.
+
 A config line is applied by merging it into the device's running config: a comment or blank line is
 skipped, a line already present changes nothing, any other line is appended. `run_commands` answers from
 `outputs` (device -> command -> text); a command it does not know answers with an empty string, except
@@ -167,8 +171,8 @@ class MemoryTransport:
                                          f"the session dropped after {count} config lines",
                                          hint="check the device's management path, then roll back")
                 if dev.faults.rejects(line):
-                    # the lines before the rejected one stay, as on a CLI device
-                    dev.commits += 1 if count else 0
+                    # the lines before the rejected one are taken back: a rejected commit changes nothing
+                    dev.running = list(self._before_commit)
                     raise TransportError(name, FailureKind.REJECTED, f"the device rejected {line.strip()!r}",
                                          line=line.strip(), hint="fix the template or the device, then retry")
                 if line not in dev.running:
