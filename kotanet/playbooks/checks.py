@@ -1,0 +1,240 @@
+"""Post-checks as data: per platform, the commands to run and the patterns that decide pass or fail. Pure.
+
+After a route is committed, every device on the new fibre checks four things on its fibre interface:
+
+| check | passes when |
+|---|---|
+| `interface_up` | the interface is administratively and operationally up |
+| `ospf_full` | an OSPF neighbour on the interface is in state FULL |
+| `ping` | the far end's /30 address answers (at least `PING_MIN_PCT` % of the probes) |
+| `traffic` | the input and output packet counters both grew between two reads |
+
+`plan_checks` derives the checks from the plan's addressing; `evaluate` decides one check from the outputs
+of its commands (the `traffic` check reads its command twice). The same tables write the post-check section
+of the MOP, so the field team types exactly what the orchestrator runs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from kotanet.inventory.choices import Platform
+from kotanet.topology.plan import RoutePlan
+
+__all__ = [
+    "PING_COUNT",
+    "PING_MIN_PCT",
+    "CheckKind",
+    "CheckResult",
+    "PostCheck",
+    "evaluate",
+    "plan_checks",
+    "platforms_with_checks",
+]
+
+PING_COUNT = 5
+# An IOS router loses the first echo to ARP on a fresh link: 4 of 5 is a working link.
+PING_MIN_PCT = 80
+
+
+class CheckKind(StrEnum):
+    INTERFACE_UP = "interface_up"
+    OSPF_FULL = "ospf_full"
+    PING = "ping"
+    TRAFFIC = "traffic"
+
+
+@dataclass(frozen=True, slots=True)
+class PostCheck:
+    """One check on one device: the commands to run, and what the orchestrator decides from them."""
+
+    device: str
+    platform: Platform
+    kind: CheckKind
+    interface: str
+    far_address: str
+    commands: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    device: str
+    kind: CheckKind
+    interface: str
+    passed: bool
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Table:
+    """One platform's commands (format strings over `itf`, `far`, `count`) and its patterns."""
+
+    interface: str
+    interface_up: Callable[[str, str], bool]
+    ospf: str
+    ospf_full: Callable[[str, str, str], bool]
+    ping: str
+    ping_pct: Callable[[str], float | None]
+    counters: str
+    counter_in: re.Pattern[str]
+    counter_out: re.Pattern[str]
+
+
+def _ios_up(out: str, itf: str) -> bool:
+    m = re.search(rf"^{re.escape(itf)} is (\S+?), line protocol is (\S+)", out, re.M)
+    return bool(m and m.group(1) == "up" and m.group(2).startswith("up"))
+
+
+def _ospf_row_full(out: str, itf: str, far: str) -> bool:
+    """A neighbour row that names the interface (IOS abbreviates: Gi0/1/0) or the far address, and says FULL."""
+    short = _ios_short(itf)
+    for line in out.splitlines():
+        words = line.split()
+        if not words or "full" not in line.lower():
+            continue
+        names = {w.rstrip(",") for w in words}
+        if far in names or any(w in names for w in (itf, f"{itf}.0", short)):
+            return True
+    return False
+
+
+def _ios_short(itf: str) -> str:
+    m = re.match(r"^([A-Za-z]+?)(\d.*)$", itf)
+    if not m:
+        return itf
+    prefix = {"gigabitethernet": "Gi", "tengigabitethernet": "Te", "fastethernet": "Fa", "ethernet": "Et",
+              "serial": "Se"}.get(m.group(1).lower(), m.group(1)[:2])
+    return prefix + m.group(2)
+
+
+def _ios_ping(out: str) -> float | None:
+    m = re.search(r"Success rate is (\d+) percent", out)
+    return float(m.group(1)) if m else None
+
+
+def _ros_up(out: str, itf: str) -> bool:
+    """`/interface print detail where name=X`: the flags before `name=` hold R (running) and no X (disabled)."""
+    for line in out.splitlines():
+        m = re.match(rf'^\s*\d+\s+([A-Z ]*?)\s*name="?{re.escape(itf)}"?(\s|$)', line)
+        if m:
+            flags = m.group(1)
+            return "R" in flags and "X" not in flags
+    m2 = re.search(r"\brunning=(yes|no|true|false)\b", out)
+    return bool(m2 and m2.group(1) in ("yes", "true"))
+
+
+def _ros_ospf(out: str, itf: str, far: str) -> bool:
+    for block in re.split(r"\n\s*(?=\d+\s)", out):
+        if (f"interface={itf}" in block or f"address={far}" in block) and re.search(r'state="?full', block, re.I):
+            return True
+    return False
+
+
+def _ros_ping(out: str) -> float | None:
+    m = re.search(r"sent=(\d+)\s+received=(\d+)", out)
+    if not m or int(m.group(1)) == 0:
+        return None
+    return 100.0 * int(m.group(2)) / int(m.group(1))
+
+
+def _junos_up(out: str, itf: str) -> bool:
+    m = re.search(rf"^{re.escape(itf)}\s+(\S+)\s+(\S+)", out, re.M)
+    return bool(m and m.group(1) == "up" and m.group(2) == "up")
+
+
+def _junos_ping(out: str) -> float | None:
+    m = re.search(r"(\d+) packets transmitted, (\d+) packets received", out)
+    if not m or int(m.group(1)) == 0:
+        return None
+    return 100.0 * int(m.group(2)) / int(m.group(1))
+
+
+_TABLES: dict[Platform, _Table] = {
+    Platform.IOS: _Table(
+        interface="show interfaces {itf}", interface_up=_ios_up,
+        ospf="show ip ospf neighbor", ospf_full=_ospf_row_full,
+        ping="ping {far} repeat {count}", ping_pct=_ios_ping,
+        counters="show interfaces {itf}",
+        counter_in=re.compile(r"(\d+) packets input"), counter_out=re.compile(r"(\d+) packets output")),
+    Platform.ROUTEROS: _Table(
+        interface="/interface print detail where name={itf}", interface_up=_ros_up,
+        ospf="/routing ospf neighbor print detail where interface={itf}", ospf_full=_ros_ospf,
+        ping="/ping {far} count={count}", ping_pct=_ros_ping,
+        counters="/interface print stats-detail where name={itf}",
+        counter_in=re.compile(r"rx-packet=([\d ]+\d)"), counter_out=re.compile(r"tx-packet=([\d ]+\d)")),
+    Platform.JUNOS: _Table(
+        interface="show interfaces {itf} terse", interface_up=_junos_up,
+        ospf="show ospf neighbor", ospf_full=_ospf_row_full,
+        ping="ping {far} count {count} rapid", ping_pct=_junos_ping,
+        counters="show interfaces {itf} extensive",
+        counter_in=re.compile(r"Input\s+packets\s*:\s*(\d+)"), counter_out=re.compile(r"Output\s+packets\s*:\s*(\d+)")),
+}
+
+
+def platforms_with_checks() -> tuple[Platform, ...]:
+    return tuple(_TABLES)
+
+
+def _commands(platform: Platform, kind: CheckKind, itf: str, far: str) -> tuple[str, ...]:
+    tb = _TABLES[platform]
+    fmt = {CheckKind.INTERFACE_UP: tb.interface, CheckKind.OSPF_FULL: tb.ospf, CheckKind.PING: tb.ping,
+           CheckKind.TRAFFIC: tb.counters}[kind]
+    return (fmt.format(itf=itf, far=far, count=PING_COUNT),)
+
+
+def plan_checks(plan_route: RoutePlan, platforms: Mapping[str, Platform]) -> list[PostCheck]:
+    """Every check of the route: four per active end of each new fibre. `platforms`: device -> platform of the
+    devices that are configured (a splice closure, an airOS radio are not in it and get no checks)."""
+    out: list[PostCheck] = []
+    for a in plan_route.addressing:
+        for near, far_address in ((a.a, a.b_address), (a.b, a.a_address)):
+            platform = platforms.get(near.device)
+            if platform is None or platform not in _TABLES:
+                continue
+            for kind in CheckKind:
+                out.append(PostCheck(device=near.device, platform=platform, kind=kind, interface=near.interface,
+                                     far_address=str(far_address.ip),
+                                     commands=_commands(platform, kind, near.interface, str(far_address.ip))))
+    return out
+
+
+def _counter(pattern: re.Pattern[str], text: str) -> int | None:
+    m = pattern.search(text)
+    return int(m.group(1).replace(" ", "")) if m else None
+
+
+def evaluate(check: PostCheck, outputs: Sequence[str]) -> CheckResult:
+    """Pass or fail from the command outputs, in order (the `traffic` check: the first and the second read)."""
+    tb = _TABLES[check.platform]
+    itf, far = check.interface, check.far_address
+
+    def result(passed: bool, detail: str) -> CheckResult:
+        return CheckResult(device=check.device, kind=check.kind, interface=itf, passed=passed, detail=detail)
+
+    if not outputs:
+        return result(False, "no output")
+    first = outputs[0]
+    if check.kind is CheckKind.INTERFACE_UP:
+        up = tb.interface_up(first, itf)
+        return result(up, f"{itf} up" if up else f"{itf} is not up")
+    if check.kind is CheckKind.OSPF_FULL:
+        full = tb.ospf_full(first, itf, far)
+        return result(full, f"OSPF neighbour {far} FULL on {itf}" if full else f"no FULL OSPF neighbour on {itf}")
+    if check.kind is CheckKind.PING:
+        pct = tb.ping_pct(first)
+        if pct is None:
+            return result(False, f"ping {far}: no result in the output")
+        ok = pct >= PING_MIN_PCT
+        return result(ok, f"ping {far}: {pct:.0f} % answered")
+    if len(outputs) < 2:
+        return result(False, "traffic needs two reads of the counters")
+    rx0, tx0 = _counter(tb.counter_in, outputs[0]), _counter(tb.counter_out, outputs[0])
+    rx1, tx1 = _counter(tb.counter_in, outputs[1]), _counter(tb.counter_out, outputs[1])
+    if None in (rx0, tx0, rx1, tx1):
+        return result(False, f"{itf}: packet counters not found in the output")
+    assert rx0 is not None and tx0 is not None and rx1 is not None and tx1 is not None
+    grew = rx1 > rx0 and tx1 > tx0
+    return result(grew, f"{itf}: input {rx0}->{rx1}, output {tx0}->{tx1} packets")
