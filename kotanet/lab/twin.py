@@ -1,0 +1,388 @@
+"""The running twin: network namespaces, veth pairs, FRR daemons. Needs root and Debian's `frr`.
+
+Everything `up` makes is named with the lab's prefix (`kn-<site>` namespaces, `kn<N>...` interfaces, nft
+tables `kn<N>`), and every file sits under the state directory (`$KOTANET_HOME/lab/` by default): one
+directory per router with its `frr.conf`, the daemons' pid files, vty and zebra sockets, and its log. The
+daemons run inside the router's namespace, each wrapped in `unshare --uts` so the hostname is the site's.
+`down` kills every process inside the lab's namespaces, deletes the namespaces and the state directory,
+and nothing else. `up` first does what `down` does, so a crashed run is cleaned up.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shlex
+import shutil
+import signal
+import subprocess
+import time
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from enum import StrEnum
+from ipaddress import IPv4Address, IPv4Interface, IPv4Network
+from pathlib import Path
+from typing import Any
+
+from kotanet.errors import KotanetError
+from kotanet.inventory.choices import LinkMedium
+from kotanet.lab.expected import NextHop, RouteDiff, Routes, diff_routes, expected_routes, parse_routes
+from kotanet.lab.frrconf import render_router
+from kotanet.lab.plan import (
+    Bridge,
+    NetworkType,
+    Port,
+    Router,
+    Skipped,
+    SkipReason,
+    TwinLink,
+    TwinPlan,
+)
+from kotanet.topology.graph import NetworkState
+
+__all__ = [
+    "DAEMONS",
+    "FRR_DIR",
+    "Fault",
+    "FaultKind",
+    "Twin",
+    "missing_requirements",
+    "plan_from_json",
+    "plan_to_json",
+]
+
+FRR_DIR = Path("/usr/lib/frr")
+DAEMONS = ("zebra", "ospfd", "staticd", "bfdd")
+STATE_FILE = "lab.json"
+WORKERS = 4
+
+
+
+class FaultKind(StrEnum):
+    FAIL = "fail"          # the veth is down; the peer sees loss of carrier
+    DEGRADE = "degrade"    # nftables drops everything on the link; the link stays up
+
+
+@dataclass(frozen=True, slots=True)
+class Fault:
+    link: str
+    kind: FaultKind
+
+
+def missing_requirements() -> str | None:
+    """Why the twin cannot run here (one line), or None."""
+    if os.geteuid() != 0:
+        return "the lab needs root to create network namespaces (run it as root, e.g. with sudo)"
+    missing = [d for d in DAEMONS if not (FRR_DIR / d).exists()]
+    if missing or shutil.which("vtysh") is None:
+        return "FRRouting is not installed (apt-get install frr)"
+    for tool, pkg in (("ip", "iproute2"), ("unshare", "util-linux"), ("nft", "nftables")):
+        if shutil.which(tool) is None:
+            return f"{tool} is not installed (apt-get install {pkg})"
+    return None
+
+
+def _run(cmd: Sequence[str], stdin: str | None = None) -> str:
+    proc = subprocess.run(list(cmd), input=stdin, capture_output=True, text=True, check=False, timeout=120)
+    if proc.returncode != 0:
+        err = " ".join((proc.stderr or proc.stdout).split())[:400]
+        raise KotanetError(f"`{shlex.join(cmd)}` failed: {err}", hint="see the router's log under the lab's "
+                                                                      "state directory")
+    return proc.stdout
+
+
+class Twin:
+    """One twin, found by its state directory. Build it with `Twin.up`, attach to a running one with `Twin.load`."""
+
+    def __init__(self, plan: TwinPlan, state_dir: Path) -> None:
+        self.plan = plan
+        self.state_dir = state_dir
+        self.faults: dict[str, FaultKind] = {}
+
+    # ---- life cycle -------------------------------------------------------------------------------------
+
+    @classmethod
+    def load(cls, state_dir: Path) -> Twin:
+        path = state_dir / STATE_FILE
+        if not path.exists():
+            raise KotanetError(f"no lab is running from {state_dir}", hint="start one with `kotanet lab up`")
+        data = json.loads(path.read_text(encoding="utf-8"))
+        twin = cls(plan_from_json(data["plan"]), state_dir)
+        twin.faults = {k: FaultKind(v) for k, v in data.get("faults", {}).items()}
+        return twin
+
+    def save(self) -> None:
+        data = {"plan": plan_to_json(self.plan), "faults": {k: v.value for k, v in sorted(self.faults.items())}}
+        tmp = self.state_dir / f".{STATE_FILE}.tmp"
+        tmp.write_text(json.dumps(data, indent=1), encoding="utf-8")
+        tmp.replace(self.state_dir / STATE_FILE)
+
+    def router_dir(self, router: Router) -> Path:
+        return self.state_dir / router.namespace
+
+    def up(self, *, progress: Callable[[str, int, int], None] | None = None) -> None:
+        """Build every namespace, veth and router of the plan and start FRR. Cleans up a previous run first."""
+        why = missing_requirements()
+        if why:
+            raise KotanetError(why)
+        cleanup(self.state_dir, self.plan.prefix)
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        self.save()  # written first, so that a crash halfway is cleaned up by the next `up` or `down`
+        step = progress or _no_progress
+        plan = self.plan
+        ns_all = plan.namespaces()
+        step("namespaces", 0, len(ns_all))
+        _run(["ip", "-batch", "-"], "".join(f"netns add {ns}\n" for ns in ns_all))
+        _run(["ip", "-batch", "-"], "".join(
+            f"link add {lk.a.ifname} netns {lk.a.namespace} type veth peer name {lk.b.ifname} netns {lk.b.namespace}\n"
+            for lk in plan.links))
+        step("namespaces", len(ns_all), len(ns_all))
+        with ThreadPoolExecutor(WORKERS) as pool:
+            list(pool.map(self._setup_bridge, plan.bridges))
+            list(pool.map(self._setup_router_links, plan.routers))
+        done = 0
+        step("routers", 0, len(plan.routers))
+        with ThreadPoolExecutor(WORKERS) as pool:
+            for _ in pool.map(self._start_router, plan.routers):
+                done += 1
+                step("routers", done, len(plan.routers))
+
+    def _setup_bridge(self, bridge: Bridge) -> None:
+        lines = ["link set lo up\n", "link add br0 type bridge\n", "link set br0 up\n"]
+        for lk, port in self.plan.ports_of(bridge.namespace):
+            lines += [f"link set {port.ifname} alias {lk.id}\n", f"link set {port.ifname} master br0\n",
+                      f"link set {port.ifname} up\n"]
+        _run(["ip", "-n", bridge.namespace, "-batch", "-"], "".join(lines))
+
+    def _setup_router_links(self, router: Router) -> None:
+        lines = ["link set lo up\n"]
+        lines += [f"address add {a}/32 dev lo\n" for a in router.loopbacks]
+        for lk, port in self.plan.ports_of(router.namespace):
+            lines += [f"link set {port.ifname} alias {lk.id}\n", f"address add {port.address} dev {port.ifname}\n",
+                      f"link set {port.ifname} up\n"]
+        _run(["ip", "-n", router.namespace, "-batch", "-"], "".join(lines))
+
+    def _start_router(self, router: Router) -> None:
+        d = self.router_dir(router)
+        d.mkdir(parents=True, exist_ok=True)
+        (d / "frr.conf").write_text(render_router(self.plan, router, d / "frr.log"), encoding="utf-8")
+        (d / "vtysh.conf").write_text("service integrated-vtysh-config\n", encoding="utf-8")
+        shutil.chown(d, "frr", "frr")
+        for f in d.iterdir():
+            shutil.chown(f, "frr", "frr")
+        _run(["ip", "netns", "exec", router.namespace, "unshare", "--uts", "sh", "-c",
+                   self.daemon_script(router)])
+        deadline = time.monotonic() + 20
+        while True:  # the daemons may not all listen yet when vtysh first connects
+            try:
+                _run(self.vtysh(router, "-b"))
+                return
+            except KotanetError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+
+    def daemon_script(self, router: Router, daemons: Iterable[str] = DAEMONS) -> str:
+        d = self.router_dir(router)
+        parts = [f"hostname {shlex.quote(router.hostname)}"]
+        for name in daemons:
+            args = [str(FRR_DIR / name), "-d", "-P", "0", "-i", str(d / f"{name}.pid"), "-z", str(d / "zserv.api"),
+                    "--vty_socket", str(d), "-u", "frr", "-g", "frr", "--log", f"file:{d / 'frr.log'}"]
+            if name == "bfdd":
+                args += ["--bfdctl", str(d / "bfdd.sock")]
+            parts.append(shlex.join(args))
+        return " && ".join(parts)
+
+    def vtysh(self, router: Router, *args: str) -> list[str]:
+        d = self.router_dir(router)
+        return ["ip", "netns", "exec", router.namespace, "vtysh", "--vty_socket", str(d), "--config_dir", str(d),
+                *args]
+
+    def down(self) -> None:
+        cleanup(self.state_dir, self.plan.prefix)
+
+    # ---- routes and convergence ------------------------------------------------------------------------
+
+    def kernel_routes(self) -> Routes:
+        def one(r: Router) -> tuple[str, dict[str, frozenset[NextHop]]]:
+            return r.namespace, parse_routes(_run(["ip", "-n", r.namespace, "-j", "route", "show", "proto",
+                                                        "ospf"]))
+        with ThreadPoolExecutor(WORKERS) as pool:
+            return dict(pool.map(one, self.plan.routers))
+
+    def expected(self) -> Routes:
+        return expected_routes(self.plan, down=set(self.faults))
+
+    def wait_converged(self, timeout: float = 60.0, *, poll: float = 0.05) -> tuple[float, list[RouteDiff]]:
+        """Poll the kernels until their OSPF routes are the expected ones. Returns (seconds, remaining diffs):
+        an empty list means converged."""
+        start = time.monotonic()
+        expected = self.expected()
+        while True:
+            diffs = diff_routes(expected, self.kernel_routes())
+            now = time.monotonic()
+            if not diffs or now - start > timeout:
+                return now - start, diffs
+            time.sleep(poll)
+
+    # ---- faults -----------------------------------------------------------------------------------------
+
+    def _router_port(self, lk: TwinLink) -> Port:
+        return lk.a if lk.a.address is not None else lk.b
+
+    def fail(self, link_id: str) -> None:
+        lk = self.plan.link(link_id)
+        port = self._router_port(lk)
+        _run(["ip", "-n", port.namespace, "link", "set", "dev", port.ifname, "down"])
+        self.faults[link_id] = FaultKind.FAIL
+        self.save()
+
+    def degrade(self, link_id: str) -> None:
+        lk = self.plan.link(link_id)
+        for port in lk.ends():
+            table = f"kn{lk.number}{port.ifname[-1]}"
+            _run(["ip", "netns", "exec", port.namespace, "nft", "-f", "-"],
+                      f"table netdev {table} {{\n chain kotanet {{\n  type filter hook ingress device "
+                      f"\"{port.ifname}\" priority 0; policy drop;\n }}\n}}\n")
+        self.faults[link_id] = FaultKind.DEGRADE
+        self.save()
+
+    def restore(self, link_id: str) -> None:
+        lk = self.plan.link(link_id)
+        for port in lk.ends():
+            table = f"kn{lk.number}{port.ifname[-1]}"
+            with contextlib.suppress(KotanetError):
+                _run(["ip", "netns", "exec", port.namespace, "nft", "delete", "table", "netdev", table])
+        port = self._router_port(lk)
+        _run(["ip", "-n", port.namespace, "link", "set", "dev", port.ifname, "up"])
+        self.faults.pop(link_id, None)
+        self.save()
+
+    def kill_router(self, site: str) -> None:
+        """Kill every FRR daemon of one router (a crash): its routes go, and its neighbours' dead timers fire."""
+        router = self.plan.router(site)
+        for name in DAEMONS:
+            pid_file = self.router_dir(router) / f"{name}.pid"
+            with contextlib.suppress(OSError, ValueError):
+                os.kill(int(pid_file.read_text().strip()), signal.SIGKILL)
+
+    # ---- status -----------------------------------------------------------------------------------------
+
+    def status(self) -> dict[str, Any]:
+        running = set(list_namespaces())
+        routers = []
+        for r in self.plan.routers:
+            pids = namespace_pids(r.namespace) if r.namespace in running else []
+            routers.append({"site": r.site, "namespace": r.namespace, "router_id": str(r.router_id),
+                            "running": r.namespace in running, "processes": len(pids)})
+        return {"state_dir": str(self.state_dir), "routers": routers,
+                "bridges": [b.namespace for b in self.plan.bridges],
+                "links": len(self.plan.links),
+                "skipped": [{"link": s.link, "reason": s.reason.value, "detail": s.detail} for s in self.plan.skipped],
+                "faults": {k: v.value for k, v in sorted(self.faults.items())}}
+
+    def memory_kib(self) -> int:
+        """Resident memory of every process in the lab's namespaces (KiB)."""
+        total = 0
+        for ns in self.plan.namespaces():
+            for pid in namespace_pids(ns):
+                with contextlib.suppress(OSError):
+                    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                        if line.startswith("VmRSS:"):
+                            total += int(line.split()[1])
+        return total
+
+
+def _no_progress(what: str, done: int, total: int) -> None:
+    del what, done, total
+
+
+def list_namespaces() -> list[str]:
+    proc = subprocess.run(["ip", "-j", "netns", "list"], capture_output=True, text=True, check=False)
+    if proc.returncode != 0 or not proc.stdout.strip():
+        return []
+    return [str(e["name"]) for e in json.loads(proc.stdout)]
+
+
+def namespace_pids(ns: str) -> list[int]:
+    proc = subprocess.run(["ip", "netns", "pids", ns], capture_output=True, text=True, check=False)
+    return [int(p) for p in proc.stdout.split() if p.isdigit()]
+
+
+def cleanup(state_dir: Path, prefix: str) -> list[str]:
+    """Remove what a lab with this state directory and prefix made: processes in its namespaces, the
+    namespaces (those in its state file, and any `<prefix>-*` left by a crash), and the state directory."""
+    names: set[str] = set()
+    path = state_dir / STATE_FILE
+    if path.exists():
+        with contextlib.suppress(ValueError, KeyError, OSError):
+            names |= set(plan_from_json(json.loads(path.read_text(encoding="utf-8"))["plan"]).namespaces())
+    names |= {n for n in list_namespaces() if n.startswith(f"{prefix}-")}
+    existing = set(list_namespaces())
+    names &= existing
+    pids = [p for ns in sorted(names) for p in namespace_pids(ns)]
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        for p in pids:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(p, sig)
+        deadline = time.monotonic() + 3
+        while pids and time.monotonic() < deadline:
+            pids = [p for p in pids if Path(f"/proc/{p}").exists() and not _zombie(p)]
+            if pids:
+                time.sleep(0.02)
+        if not pids:
+            break
+    if names:
+        subprocess.run(["ip", "-batch", "-"], input="".join(f"netns del {n}\n" for n in sorted(names)),
+                       capture_output=True, text=True, check=False)
+    if state_dir.exists():
+        shutil.rmtree(state_dir, ignore_errors=True)
+    return sorted(names)
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1].startswith("Z")
+    except (OSError, IndexError):
+        return True
+
+
+# ---- (de)serialising the plan, so that `status`, `fail` and `down` work from another process ------------
+
+def plan_to_json(plan: TwinPlan) -> dict[str, Any]:
+    def port(p: Port) -> dict[str, Any]:
+        return {"site": p.site, "namespace": p.namespace, "ifname": p.ifname,
+                "address": str(p.address) if p.address else None, "device": p.device, "interface": p.interface}
+    return {
+        "prefix": plan.prefix, "dc": plan.dc,
+        "routers": [{"site": r.site, "namespace": r.namespace, "hostname": r.hostname, "router_id": str(r.router_id),
+                     "loopbacks": [str(a) for a in r.loopbacks], "devices": list(r.devices)} for r in plan.routers],
+        "bridges": [{"site": b.site, "namespace": b.namespace, "network": str(b.network)} for b in plan.bridges],
+        "links": [{"id": lk.id, "number": lk.number, "medium": lk.medium.value, "cost": lk.cost, "a": port(lk.a),
+                   "b": port(lk.b), "network_type": lk.network_type.value, "segment": lk.segment}
+                  for lk in plan.links],
+        "skipped": [{"link": s.link, "reason": s.reason.value, "detail": s.detail} for s in plan.skipped],
+        "state": {"up": sorted(plan.state.up), "backup": sorted(plan.state.backup),
+                  "applied": list(plan.state.applied)},
+    }
+
+
+def plan_from_json(data: dict[str, Any]) -> TwinPlan:
+    def port(p: dict[str, Any]) -> Port:
+        return Port(p["site"], p["namespace"], p["ifname"], IPv4Interface(p["address"]) if p["address"] else None,
+                    p["device"], p["interface"])
+    st = data["state"]
+    return TwinPlan(
+        prefix=data["prefix"], dc=data["dc"],
+        routers=tuple(Router(r["site"], r["namespace"], r["hostname"], IPv4Address(r["router_id"]),
+                             tuple(IPv4Address(a) for a in r["loopbacks"]), tuple(r["devices"]))
+                      for r in data["routers"]),
+        bridges=tuple(Bridge(b["site"], b["namespace"], IPv4Network(b["network"])) for b in data["bridges"]),
+        links=tuple(TwinLink(lk["id"], lk["number"], LinkMedium(lk["medium"]), lk["cost"], port(lk["a"]),
+                             port(lk["b"]), NetworkType(lk["network_type"]), lk["segment"]) for lk in data["links"]),
+        skipped=tuple(Skipped(s["link"], SkipReason(s["reason"]), s["detail"]) for s in data["skipped"]),
+        state=NetworkState(up=frozenset(st["up"]), backup=frozenset(st["backup"]), applied=tuple(st["applied"])),
+    )
+
