@@ -1,0 +1,273 @@
+"""Plan and apply a push: compare what the inventory needs with what NetBox holds, object by object.
+
+`plan` is pure (desired objects + NetBox's records -> changes); `push` applies a plan with bulk calls:
+deletes of managed objects that left the inventory first (reverse dependency order), then creates and
+updates kind by kind in dependency order, resolving natural keys to the ids NetBox just returned. Each bulk
+call is atomic in NetBox, so an interrupted or refused push leaves whole batches, and a re-run converges.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from kotanet.errors import KotanetError
+from kotanet.inventory.models import Inventory
+from kotanet.inventory.netbox.client import BATCH, NetBoxClient
+from kotanet.inventory.netbox.mapping import (
+    KINDS,
+    NETBOX_COLLECTIONS,
+    Desired,
+    Key,
+    Kind,
+    Ownership,
+    Pulled,
+    Ref,
+    desired_state,
+    field_changes,
+    from_netbox,
+    is_tagged,
+    key_of,
+)
+
+__all__ = ["Change", "ConflictError", "Existing", "Op", "Plan", "fetch_existing", "plan", "pull", "push"]
+
+Progress = Callable[[int, int], None]
+
+
+class Op(StrEnum):
+    CREATE = "create"
+    UPDATE = "update"
+    DELETE = "delete"
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    op: Op
+    kind: Kind
+    key: Key
+    fields: tuple[tuple[str, Any, Any], ...] = ()
+
+    @property
+    def label(self) -> str:
+        return "/".join(self.key)
+
+
+class ConflictError(KotanetError):
+    """Objects with kotanet's keys exist in NetBox but kotanet does not manage them."""
+
+    def __init__(self, conflicts: list[str]) -> None:
+        more = f" (and {len(conflicts) - 1} more)" if len(conflicts) > 1 else ""
+        super().__init__(f"{conflicts[0]} exists in NetBox without the 'kotanet' tag{more}",
+                         hint="kotanet leaves unmanaged objects alone: rename it in the inventory, or push with "
+                              "--adopt to let kotanet manage it")
+        self.conflicts = conflicts
+
+
+@dataclass(slots=True)
+class Existing:
+    """NetBox's records by kind: by natural key, and the managed ones that have no (or a duplicate) key."""
+
+    by_key: dict[Kind, dict[Key, dict[str, Any]]] = field(default_factory=dict)
+    orphans: dict[Kind, list[dict[str, Any]]] = field(default_factory=dict)
+
+    def add(self, kind: Kind, records: list[dict[str, Any]]) -> None:
+        keyed = self.by_key.setdefault(kind, {})
+        orphans = self.orphans.setdefault(kind, [])
+        for rec in records:
+            key = key_of(kind, rec)
+            if key is None or key in keyed:
+                if is_tagged(rec):
+                    orphans.append(rec)
+                continue
+            keyed[key] = rec
+
+    def ids(self) -> dict[Kind, dict[Key, int]]:
+        return {kind: {k: int(r["id"]) for k, r in recs.items()} for kind, recs in self.by_key.items()}
+
+
+def fetch_existing(client: NetBoxClient, progress: Progress | None = None) -> Existing:
+    ex = Existing()
+    kinds = list(Kind)
+    for i, kind in enumerate(kinds):
+        ex.add(kind, client.fetch(kind))
+        if progress:
+            progress(i + 1, len(kinds))
+    return ex
+
+
+class _Pending:
+    """The id of an object that this push creates first; never equal to an existing id."""
+
+    def __init__(self, ref: Ref) -> None:
+        self.ref = ref
+
+    def __eq__(self, other: object) -> bool:
+        return False
+
+    def __hash__(self) -> int:
+        return hash(self.ref)
+
+    def __repr__(self) -> str:
+        return f"<new {self.ref.kind.value} {'/'.join(self.ref.key)}>"
+
+
+def _resolve(value: Any, ids: Mapping[Kind, Mapping[Key, int]]) -> Any:
+    if isinstance(value, Ref):
+        found = ids.get(value.kind, {}).get(value.key)
+        return _Pending(value) if found is None else found
+    if isinstance(value, Mapping):
+        return {k: _resolve(v, ids) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_resolve(v, ids) for v in value]
+    return value
+
+
+@dataclass(slots=True)
+class Plan:
+    changes: list[Change]
+    conflicts: list[str]
+    setup: list[str] = field(default_factory=list)
+
+    def count(self, op: Op) -> int:
+        return sum(1 for c in self.changes if c.op is op)
+
+    @property
+    def empty(self) -> bool:
+        return not self.changes and not self.setup
+
+
+def _deletes(desired: Mapping[Kind, Mapping[Key, Desired]], ex: Existing) -> list[tuple[Change, int]]:
+    out: list[tuple[Change, int]] = []
+    for kind in reversed(list(Kind)):
+        if KINDS[kind].ownership is Ownership.CATALOGUE:
+            continue
+        want = desired.get(kind, {})
+        for key, rec in ex.by_key.get(kind, {}).items():
+            if key not in want and is_tagged(rec):
+                out.append((Change(Op.DELETE, kind, key), int(rec["id"])))
+        for rec in ex.orphans.get(kind, []):
+            out.append((Change(Op.DELETE, kind, (f"#{rec['id']}",)), int(rec["id"])))
+    return out
+
+
+def _kind_changes(kind: Kind, desired: Mapping[Key, Desired], ex: Existing, ids: Mapping[Kind, Mapping[Key, int]],
+                  adopt: bool) -> tuple[list[tuple[Change, dict[str, Any]]], list[tuple[Change, dict[str, Any]]]]:
+    """(creates, updates) of one kind, each with the payload to send (refs resolved with `ids`)."""
+    creates: list[tuple[Change, dict[str, Any]]] = []
+    updates: list[tuple[Change, dict[str, Any]]] = []
+    ownership = KINDS[kind].ownership
+    have = ex.by_key.get(kind, {})
+    for key, d in desired.items():
+        payload = _resolve(d.payload, ids)
+        rec = have.get(key)
+        if rec is None:
+            creates.append((Change(Op.CREATE, kind, key), payload))
+            continue
+        tagged = is_tagged(rec)
+        if not tagged and (ownership is Ownership.CATALOGUE or (ownership is Ownership.OWNED and not adopt)):
+            continue  # shared catalogue entries are used as found; unmanaged owned objects are conflicts
+        diffs = field_changes(payload, rec)
+        if not tagged:
+            diffs.append(("tags", [t.get("slug") for t in rec.get("tags") or []], ["kotanet"]))
+        if diffs:
+            updates.append((Change(Op.UPDATE, kind, key, tuple(diffs)), {"id": rec["id"], **payload}))
+    return creates, updates
+
+
+def conflicts(desired: Mapping[Kind, Mapping[Key, Desired]], ex: Existing) -> list[str]:
+    out = []
+    for kind in Kind:
+        if KINDS[kind].ownership is not Ownership.OWNED:
+            continue
+        have = ex.by_key.get(kind, {})
+        for key in desired.get(kind, {}):
+            rec = have.get(key)
+            if rec is not None and not is_tagged(rec):
+                out.append(f"{kind.value.replace('_', ' ')} {'/'.join(key)} (NetBox id {rec['id']})")
+    return out
+
+
+def plan(inv: Inventory, ex: Existing, *, adopt: bool = False) -> Plan:
+    """Everything a push would change, object by object (objects this push creates are <new ...> refs)."""
+    desired = desired_state(inv)
+    changes = [c for c, _ in _deletes(desired, ex)]
+    ids = ex.ids()
+    for kind in Kind:
+        creates, updates = _kind_changes(kind, desired[kind], ex, ids, adopt)
+        changes += [c for c, _ in creates] + [c for c, _ in updates]
+    return Plan(changes, [] if adopt else conflicts(desired, ex))
+
+
+def _chunks(items: list[Any]) -> list[list[Any]]:
+    return [items[i:i + BATCH] for i in range(0, len(items), BATCH)]
+
+
+def push(client: NetBoxClient, inv: Inventory, *, adopt: bool = False, progress: Progress | None = None,
+         batch: bool = True) -> Plan:
+    """Make NetBox hold the inventory. Returns what was changed. `batch=False` sends one object per call
+    (the benchmark's baseline)."""
+    tag_id, setup = client.ensure_setup(dry_run=False)
+    ex = fetch_existing(client)
+    desired = desired_state(inv)
+    found = [] if adopt else conflicts(desired, ex)
+    if found:
+        raise ConflictError(found)
+    the_plan = plan(inv, ex, adopt=adopt)
+    the_plan.setup = setup
+    total = len(the_plan.changes)
+    done = 0
+
+    def tick(n: int) -> None:
+        nonlocal done
+        done += n
+        if progress:
+            progress(done, total)
+
+    size = BATCH if batch else 1
+    dels = _deletes(desired, ex)
+    for kind in reversed(list(Kind)):
+        mine = [(c, nb_id) for c, nb_id in dels if c.kind is kind]
+        for dpart in [mine[i:i + size] for i in range(0, len(mine), size)]:
+            client.delete(kind, [nb_id for _, nb_id in dpart], [c.label for c, _ in dpart])
+            tick(len(dpart))
+    ids: dict[Kind, dict[Key, int]] = ex.ids()
+    for c, _ in dels:
+        ids.get(c.kind, {}).pop(c.key, None)
+    for kind in Kind:
+        creates, updates = _kind_changes(kind, desired[kind], ex, ids, adopt)
+        for part in [creates[i:i + size] for i in range(0, len(creates), size)]:
+            payloads = [{**p, "tags": [tag_id]} for _, p in part]
+            new_ids = client.create(kind, payloads, [c.label for c, _ in part])
+            for (c, _), new_id in zip(part, new_ids, strict=True):
+                ids.setdefault(kind, {})[c.key] = new_id
+            tick(len(part))
+        for part in [updates[i:i + size] for i in range(0, len(updates), size)]:
+            payloads = []
+            for c, p in part:
+                rec = ex.by_key[kind][c.key]
+                tags = {} if is_tagged(rec) else {"tags": [*(t["id"] for t in rec.get("tags") or []), tag_id]}
+                payloads.append({**p, **tags})
+            client.update(kind, payloads, [c.label for c, _ in part])
+            tick(len(part))
+    return the_plan
+
+
+PULL_KINDS = (Kind.REGION, Kind.TENANT, Kind.SITE, Kind.RACK, Kind.POWER_PANEL, Kind.POWER_FEED, Kind.DEVICE,
+              Kind.INTERFACE, Kind.IP_ADDRESS, Kind.CIRCUIT, Kind.CIRCUIT_TERMINATION, Kind.CABLE, Kind.WIRELESS_LINK)
+
+
+def pull(client: NetBoxClient, progress: Progress | None = None) -> Pulled:
+    """Read NetBox (every object, managed or not) into kotanet's NetBox-held collections."""
+    records: dict[Kind, list[Any]] = {}
+    for i, kind in enumerate(PULL_KINDS):
+        records[kind] = client.fetch(kind)
+        if progress:
+            progress(i + 1, len(PULL_KINDS))
+    return from_netbox(records)
+
+
+def netbox_part(inv: Inventory) -> dict[str, list[Any]]:
+    return {name: getattr(inv, name) for name in NETBOX_COLLECTIONS}
