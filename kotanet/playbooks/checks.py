@@ -31,6 +31,7 @@ __all__ = [
     "CheckResult",
     "PostCheck",
     "evaluate",
+    "ospf_neighbour_command",
     "plan_checks",
     "platforms_with_checks",
 ]
@@ -238,3 +239,11 @@ def evaluate(check: PostCheck, outputs: Sequence[str]) -> CheckResult:
     assert rx0 is not None and tx0 is not None and rx1 is not None and tx1 is not None
     grew = rx1 > rx0 and tx1 > tx0
     return result(grew, f"{itf}: input {rx0}->{rx1}, output {tx0}->{tx1} packets")
+
+
+def ospf_neighbour_command(platform: Platform) -> str | None:
+    """The command that lists a device's OSPF neighbours (for the MOP's pre-checks)."""
+    tb = _TABLES.get(platform)
+    if tb is None:
+        return None
+    return tb.ospf.split(" where ")[0]
