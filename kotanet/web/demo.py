@@ -339,7 +339,7 @@ def _start_agents(st: CliState, options: DemoOptions, inv: Inventory, demo_dir: 
     from kotanet.monitors.simulate import SimulatedCity
 
     if options.lab:
-        run.lab = _lab_up(st, inv)
+        run.lab = _lab_up(st, inv, demo_dir / "lab")
     st.out.print(st.t("demo.live.agents_sim"), highlight=False)
     city = SimulatedCity(inv, demo_dir, clock=SystemClock(), speed=options.speed)
     with st.err.status(st.t("sim.starting")):
@@ -352,9 +352,9 @@ def _start_agents(st: CliState, options: DemoOptions, inv: Inventory, demo_dir: 
     return set(city.agents)
 
 
-def _lab_up(st: CliState, inv: Inventory) -> Any:
+def _lab_up(st: CliState, inv: Inventory, lab_dir: Path) -> Any:
     """THE --lab HOOK. The digital twin (kotanet.lab, another area) runs the backbone as FRR routers in
-    network namespaces; it needs root. When `kotanet.lab` offers `up(inventory)` and we are root, start it
+    network namespaces; it needs root. When `kotanet.lab` offers `up(inventory, state_dir)` and we are root, start it
     and keep its handle (stopped by `_stop_all` through `.down()` or `.__exit__`); otherwise say why and
     fall back to the simulated agents. The SNMP/HTTP targets the poller watches stay the simulated city's
     either way: the twin routes traffic; it runs no SNMP agents."""
@@ -374,11 +374,14 @@ def _lab_up(st: CliState, inv: Inventory) -> Any:
         return None
     try:
         with st.err.status(st.t("demo.live.lab_starting")):
-            handle = up(inv)
+            handle = up(inv, lab_dir)
     except Exception as exc:  # the twin failing must not stop the demo
         st.out.print(st.t("demo.live.lab_fallback", why=f"{type(exc).__name__}: {exc}"), highlight=False)
         return None
-    st.out.print(st.t("demo.live.lab_used"), highlight=False)
+    routers = len(getattr(getattr(handle, "plan", None), "routers", ()) or ())
+    converged = getattr(handle, "converged_s", None)
+    st.out.print(st.t("demo.live.lab_used", routers=routers,
+                      seconds=f"{converged:.1f}" if isinstance(converged, float) else "?"), highlight=False)
     return handle
 
 

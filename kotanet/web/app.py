@@ -1,0 +1,143 @@
+"""The NOC dashboard: ``create_app(settings)`` builds the FastAPI application that ``kotanet serve`` runs."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from importlib import resources
+from pathlib import Path
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from kotanet import __version__
+from kotanet.i18n import t
+from kotanet.inventory.models import Inventory
+from kotanet.web import api, pages
+from kotanet.web.auth import Auth
+from kotanet.web.db import WebDb
+from kotanet.web.deps import AppContext, CsrfFailed, Forbidden, LoginRequired, principal_of
+from kotanet.web.figures import Figures
+from kotanet.web.metrics import WebMetrics
+from kotanet.web.settings import WebSettings
+
+__all__ = ["create_app"]
+
+_CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
+        "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
+_SECURITY_HEADERS = {
+    "Content-Security-Policy": _CSP,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+}
+
+
+def _package_dir(*parts: str) -> Path:
+    return Path(str(resources.files("kotanet").joinpath(*parts)))
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def create_app(settings: WebSettings, *, inventory: Inventory | None = None) -> FastAPI:
+    """The dashboard over ``settings`` (``inventory``: an already loaded inventory to use instead of
+    ``settings.inventory``)."""
+    db = WebDb(settings.state_dir)
+    auth = Auth(db, settings)
+    figures = Figures(settings, db, inventory)
+    templates = Jinja2Templates(directory=str(_package_dir("web", "templates")))
+    reports_dir = settings.state_dir / "reports"
+    reports_dir.mkdir(parents=True, exist_ok=True)
+    ctx = AppContext(settings, db, auth, figures, templates, reports_dir)
+    metrics = WebMetrics(figures)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        del app
+        yield
+        figures.close()
+
+    app = FastAPI(title="kotanet NOC dashboard", version=__version__, openapi_url="/api/openapi.json",
+                  lifespan=lifespan,
+                  docs_url="/api/docs", redoc_url=None,
+                  description="The JSON API of the kotanet NOC dashboard. Authenticate with "
+                              "`Authorization: Bearer <token>` (`kotanet users token NAME`).")
+    app.state.kn = ctx
+    app.state.metrics = metrics
+    app.mount("/static/leaflet", StaticFiles(directory=str(_package_dir("topology", "assets", "leaflet"))),
+              name="leaflet")
+    app.mount("/static", StaticFiles(directory=str(_package_dir("web", "static"))), name="static")
+
+    @app.middleware("http")
+    async def _headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        t0 = time.perf_counter()
+        response = await call_next(request)
+        for k, v in _SECURITY_HEADERS.items():
+            response.headers.setdefault(k, v)
+        if not request.url.path.startswith("/static/"):
+            response.headers.setdefault("Cache-Control", "no-store")
+        metrics.observe(request, response.status_code, time.perf_counter() - t0)
+        return response
+
+    @app.exception_handler(LoginRequired)
+    async def _login_required(request: Request, exc: LoginRequired) -> Response:
+        if request.headers.get("hx-request"):
+            return Response(status_code=401, headers={"HX-Redirect": "/login"})
+        from urllib.parse import quote
+
+        return RedirectResponse(f"/login?next={quote(exc.next_path, safe='/')}", status_code=303)
+
+    @app.exception_handler(CsrfFailed)
+    async def _csrf(request: Request, exc: CsrfFailed) -> Response:
+        del exc
+        if _is_api(request):
+            return JSONResponse({"detail": "missing or wrong CSRF token"}, status_code=403)
+        user = principal_of(request)
+        return pages.render(ctx, request, "error.html", user, status_code=403,
+                            message=t("web.err.csrf", user.lang if user else "en"))
+
+    @app.exception_handler(Forbidden)
+    async def _forbidden(request: Request, exc: Forbidden) -> Response:
+        return pages.render(ctx, request, "error.html", exc.principal, status_code=403,
+                            message=t("web.err.forbidden", exc.principal.lang, role=exc.principal.role.value,
+                                      action=t(f"web.action.{exc.action.value}", exc.principal.lang)))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        if _is_api(request) or exc.status_code in (401, 405):
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+        user = principal_of(request)
+        if user is None:
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+        return pages.render(ctx, request, "error.html", user, status_code=exc.status_code, message=str(exc.detail))
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        del request
+        errors = [{"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": str(e.get("type", ""))}
+                  for e in exc.errors()]
+        return JSONResponse({"detail": errors}, status_code=422)
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> PlainTextResponse:
+        return PlainTextResponse("ok\n")
+
+    @app.get("/metrics", include_in_schema=False)
+    def metrics_endpoint(request: Request) -> Response:
+        if not settings.metrics_public and principal_of(request) is None:
+            raise HTTPException(401, "the metrics need a login or an API token (Authorization: Bearer <token>)",
+                                headers={"WWW-Authenticate": "Bearer"})
+        body, content_type = metrics.exposition()
+        return Response(body, media_type=content_type)
+
+    app.include_router(pages.router)
+    app.include_router(api.router)
+
+    return app

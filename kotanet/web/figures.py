@@ -1,0 +1,365 @@
+"""What the pages and the API show, computed from the inventory, the measurement store and the web database.
+
+* :class:`Snapshot`: every SLA target's figures for the running month plus its live state, computed with
+  :func:`kotanet.slas.report.build_report` on the inventory whose maintenance windows are the inventory's
+  own merged with those scheduled in the dashboard. It is cached for ``figures_ttl_s`` seconds: while a
+  stale snapshot exists, one thread recomputes it and the others keep serving the stale one, so 50
+  clients never queue behind a computation. Scheduling or removing a window drops the cache.
+* :func:`timeline`: the up/down/maintenance/unknown segments of one monitor target over a span (pure).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from enum import StrEnum
+from itertools import pairwise
+from zoneinfo import ZoneInfo
+
+from kotanet.inventory.choices import PeriodKind, ScopeKind
+from kotanet.inventory.models import Inventory, MaintenanceWindow, SlaTarget
+from kotanet.inventory.source import open_inventory
+from kotanet.monitors.records import State, Transition
+from kotanet.monitors.store import SampleKind, Store
+from kotanet.monitors.targets import TargetKind
+from kotanet.slas.engine import SlaState
+from kotanet.slas.periods import Period, period_containing
+from kotanet.slas.policy import window_targets
+from kotanet.slas.report import ReportRow, SlaReport, build_report
+from kotanet.timeutil import to_micros
+from kotanet.web.db import WebDb
+from kotanet.web.settings import WebSettings
+
+__all__ = ["Figures", "Live", "Segment", "Snapshot", "TargetRow", "timeline"]
+
+
+class Live(StrEnum):
+    """A target's state right now."""
+
+    UP = "up"
+    DOWN = "down"
+    MAINTENANCE = "maintenance"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class TargetRow:
+    """One SLA target as the overview shows it."""
+
+    id: str
+    name: str
+    kind: ScopeKind
+    ref: str
+    departments: tuple[str, ...]
+    objective_pct: float
+    availability: float | None
+    budget_total_s: float
+    budget_remaining_s: float
+    state: SlaState
+    live: Live
+    members: int
+    members_down: int
+    outages: int
+    down_s: float
+    unknown_s: float
+    maintenance_s: float
+
+    @property
+    def budget_left_fraction(self) -> float | None:
+        return self.budget_remaining_s / self.budget_total_s if self.budget_total_s > 0 else None
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    at: dt.datetime
+    period: Period
+    rows: tuple[TargetRow, ...]
+    live: dict[str, State]
+    version: int
+    by_id: dict[str, TargetRow] = field(default_factory=dict)
+
+    def counts(self) -> dict[str, int]:
+        out = {s.value: 0 for s in SlaState}
+        for r in self.rows:
+            out[r.state.value] += 1
+        return out
+
+    def live_counts(self) -> dict[str, int]:
+        out = {s.value: 0 for s in Live}
+        for r in self.rows:
+            out[r.live.value] += 1
+        return out
+
+    def select(self, *, department: str | None = None, kind: str | None = None, state: str | None = None,
+               live: str | None = None, q: str | None = None) -> list[TargetRow]:
+        rows: Sequence[TargetRow] = self.rows
+        if department:
+            rows = [r for r in rows if department in r.departments]
+        if kind:
+            rows = [r for r in rows if r.kind.value == kind]
+        if state:
+            rows = [r for r in rows if r.state.value == state]
+        if live:
+            rows = [r for r in rows if r.live.value == live]
+        if q:
+            needle = q.lower()
+            rows = [r for r in rows if needle in r.id.lower() or needle in r.name.lower()]
+        return list(rows)
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    start: dt.datetime
+    end: dt.datetime
+    state: Live
+
+    @property
+    def seconds(self) -> float:
+        return (to_micros(self.end) - to_micros(self.start)) / 1e6
+
+
+def timeline(transitions: Sequence[Transition], windows: Sequence[MaintenanceWindow], start: dt.datetime,
+             end: dt.datetime) -> list[Segment]:
+    """The segments of ``[start, end)``: the transitions' states (unknown before the first), with every
+    maintenance window laid over them; adjacent segments of one state are merged. Pure."""
+    lo, hi = to_micros(start), to_micros(end)
+    if hi <= lo:
+        return []
+    tz = start.tzinfo or dt.UTC
+    points: list[tuple[int, Live]] = [(lo, Live.UNKNOWN)]
+    for tr in sorted(transitions, key=lambda t: t.epoch_us):
+        at = tr.epoch_us
+        state = Live(tr.state.value)
+        if at <= lo:
+            points[0] = (lo, state)
+        elif at < hi:
+            points.append((at, state))
+    spans = sorted((max(lo, to_micros(w.start)), min(hi, to_micros(w.end))) for w in windows)
+    spans = [(a, b) for a, b in spans if a < b]
+    # cut points: transitions and window edges
+    cuts = sorted({lo, hi, *(p[0] for p in points), *(a for a, _ in spans), *(b for _, b in spans)})
+    out: list[tuple[int, int, Live]] = []
+    j = 0
+    for a, b in pairwise(cuts):
+        while j + 1 < len(points) and points[j + 1][0] <= a:
+            j += 1
+        state = points[j][1]
+        if any(x <= a and b <= y for x, y in spans):
+            state = Live.MAINTENANCE
+        if out and out[-1][2] is state and out[-1][1] == a:
+            out[-1] = (out[-1][0], b, state)
+        else:
+            out.append((a, b, state))
+    return [Segment(dt.datetime.fromtimestamp(a / 1e6, tz), dt.datetime.fromtimestamp(b / 1e6, tz), s)
+            for a, b, s in out]
+
+
+def departments_of(inv: Inventory, target: SlaTarget) -> tuple[str, ...]:
+    """The departments (tenants) an SLA target belongs to."""
+    if target.scope is ScopeKind.TENANT:
+        return (target.ref,)
+    if target.scope is ScopeKind.SITE:
+        site = inv.site(target.ref)
+        return (site.tenant,) if site and site.tenant else ()
+    if target.scope is ScopeKind.SERVICE:
+        return tuple(sorted({sv.tenant for sv in inv.services if sv.id == target.ref and sv.tenant}))
+    link = inv.link(target.ref)
+    if link is None:
+        return ()
+    out: set[str] = set()
+    for ep in (link.a, link.b):
+        dev = inv.device(ep.device)
+        site = inv.site(dev.site) if dev else None
+        if site and site.tenant:
+            out.add(site.tenant)
+    return tuple(sorted(out))
+
+
+class Figures:
+    """The dashboard's view of the network; shared by every request thread."""
+
+    def __init__(self, settings: WebSettings, db: WebDb, inventory: Inventory | None = None) -> None:
+        self.settings = settings
+        self.db = db
+        self.base = inventory if inventory is not None else open_inventory(settings.inventory)
+        self._store_lock = threading.RLock()
+        self._store: Store | None = settings.store
+        self._owns_store = settings.store is None
+        self._snap: Snapshot | None = None
+        self._snap_mono = 0.0
+        self._compute_lock = threading.Lock()
+        self._version = 0
+        self._inv_cache: tuple[int, Inventory] | None = None
+        self._inv_lock = threading.Lock()
+        self._depts = {t.id: departments_of(self.base, t) for t in self.base.sla_targets}
+        self.tenant_names = {t.id: t.name for t in self.base.tenants}
+        self._scene: dict[str, object] | None = None
+
+    # ------------------------------------------------------------------------------------ store
+
+    @contextmanager
+    def store(self) -> Iterator[Store]:
+        """The measurement store, one user at a time (the adapters are not all thread-safe)."""
+        with self._store_lock:
+            if self._store is None:
+                from kotanet.monitors.stores import default_store_url, open_store
+
+                self._store = open_store(self.settings.store_url or default_store_url(self.settings.state_dir))
+            yield self._store
+
+    def close(self) -> None:
+        with self._store_lock:
+            if self._store is not None and self._owns_store:
+                self._store.close()
+                self._store = None
+
+    # -------------------------------------------------------------------------------- inventory
+
+    def inventory(self) -> Inventory:
+        """The inventory with the dashboard's maintenance windows merged into its own."""
+        with self._inv_lock:
+            version = self._version
+            if self._inv_cache is not None and self._inv_cache[0] == version:
+                return self._inv_cache[1]
+            extra = [w.window for w in self.db.windows()]
+            inv = self.base if not extra else self.base.model_copy(
+                update={"maintenance": [*self.base.maintenance, *extra]})
+            self._inv_cache = (version, inv)
+            return inv
+
+    def invalidate(self) -> None:
+        """Maintenance changed: the next snapshot is recomputed before it is served."""
+        with self._inv_lock:
+            self._version += 1
+            self._inv_cache = None
+        self._snap = None
+
+    def now(self) -> dt.datetime:
+        return self.settings.clock.now()
+
+    def period(self) -> Period:
+        return period_containing(PeriodKind.MONTH, self.now(), self.base.settings.timezone)
+
+    # --------------------------------------------------------------------------------- snapshot
+
+    def snapshot(self) -> Snapshot:
+        snap = self._snap
+        fresh = snap is not None and time.monotonic() - self._snap_mono < self.settings.figures_ttl_s
+        if snap is not None and fresh:
+            return snap
+        if snap is not None:
+            # stale: one thread recomputes, the others serve the stale snapshot meanwhile
+            if not self._compute_lock.acquire(blocking=False):
+                return snap
+        else:
+            self._compute_lock.acquire()
+        try:
+            current = self._snap
+            if current is not None and time.monotonic() - self._snap_mono < self.settings.figures_ttl_s:
+                return current
+            snap = self._compute()
+            self._snap, self._snap_mono = snap, time.monotonic()
+            return snap
+        finally:
+            self._compute_lock.release()
+
+    def _compute(self) -> Snapshot:
+        inv = self.inventory()
+        now = self.now()
+        period = period_containing(PeriodKind.MONTH, now, inv.settings.timezone)
+        with self.store() as store:
+            report = build_report(inv, store, period.label, now=now)
+            live = {t: tr.state for t, tr in store.last_transitions().items()}
+        in_maint = self.in_maintenance(inv, now)
+        rows = tuple(self._row(r, live, in_maint) for r in report.rows)
+        return Snapshot(now, period, rows, live, self._version, {r.id: r for r in rows})
+
+    @staticmethod
+    def in_maintenance(inv: Inventory, now: dt.datetime) -> set[str]:
+        """Monitor targets inside a maintenance window at ``now``."""
+        out: set[str] = set()
+        n = to_micros(now)
+        for w in inv.maintenance:
+            if to_micros(w.start) <= n < to_micros(w.end):
+                out |= window_targets(inv, w)
+        return out
+
+    def _row(self, r: ReportRow, live: dict[str, State], in_maint: set[str]) -> TargetRow:
+        members = r.policy.members
+        states = [live.get(m, State.UNKNOWN) for m in members]
+        down = sum(1 for m, s in zip(members, states, strict=True) if s is State.DOWN and m not in in_maint)
+        if down:
+            now_state = Live.DOWN
+        elif any(m in in_maint for m in members):
+            now_state = Live.MAINTENANCE
+        elif (members and all(s is State.UP for s in states)) or any(s is State.UP for s in states):
+            now_state = Live.UP
+        else:
+            now_state = Live.UNKNOWN
+        return TargetRow(
+            id=r.target, name=r.name, kind=r.policy.scope, ref=r.policy.ref,
+            departments=self._depts.get(r.target, ()), objective_pct=r.objective_pct,
+            availability=r.availability, budget_total_s=r.budget_total_s,
+            budget_remaining_s=r.budget_remaining_s, state=r.state, live=now_state, members=len(members),
+            members_down=down, outages=len(r.outages), down_s=r.down_s, unknown_s=r.unknown_s,
+            maintenance_s=r.maintenance_s)
+
+    # ---------------------------------------------------------------------------------- detail
+
+    def report_for(self, target: str) -> SlaReport:
+        """This month's report of one SLA target (not cached: the detail page shows it fresh)."""
+        inv = self.inventory()
+        with self.store() as store:
+            return build_report(inv, store, self.period().label, now=self.now(), scope=target)
+
+    def member_transitions(self, members: Sequence[str], start: dt.datetime, end: dt.datetime
+                           ) -> dict[str, list[Transition]]:
+        out: dict[str, list[Transition]] = {m: [] for m in members}
+        with self.store() as store:
+            for tr in store.transitions(targets=list(members), start=start, end=end):
+                out.setdefault(tr.target, []).append(tr)
+        return out
+
+    def samples(self, member: str, kind: SampleKind, start: dt.datetime, end: dt.datetime, step_s: int
+                ) -> list[tuple[dt.datetime, float]]:
+        with self.store() as store:
+            return store.samples(member, kind, start=start, end=end, step_s=step_s)
+
+    def windows_for(self, inv: Inventory, member: str) -> list[MaintenanceWindow]:
+        return [w for w in inv.maintenance if member in window_targets(inv, w)]
+
+    def live_states(self) -> dict[str, State]:
+        return self.snapshot().live
+
+    def departments(self) -> list[tuple[str, str]]:
+        used = sorted({d for ds in self._depts.values() for d in ds})
+        return [(d, self.tenant_names.get(d, d)) for d in used]
+
+    @property
+    def tz(self) -> dt.tzinfo:
+        return ZoneInfo(self.base.settings.timezone)
+
+    def scene(self) -> dict[str, object]:
+        """The topology map's drawing (kotanet.topology.mapview), computed once."""
+        with self._inv_lock:
+            if self._scene is None:
+                from kotanet.topology.analysis import analyze
+                from kotanet.topology.mapview import build_scene
+
+                self._scene = build_scene(self.base, analyze(self.base)).to_json()
+            return self._scene
+
+    def map_data(self) -> dict[str, object]:
+        """The scene plus every site's and link's live state (up, down, maintenance, unknown)."""
+        snap = self.snapshot()
+        maint = self.in_maintenance(self.inventory(), self.now())
+        states: dict[str, str] = {}
+        for target, state in snap.live.items():
+            kind = target.partition(":")[0]
+            if kind in (TargetKind.SITE, TargetKind.LINK):
+                states[target] = Live.MAINTENANCE.value if target in maint else state.value
+        return {"scene": self.scene(), "live": states, "at": snap.at.isoformat()}
