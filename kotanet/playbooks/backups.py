@@ -61,6 +61,12 @@ def _write_private(path: Path, data: bytes) -> None:
         raise
 
 
+def _order(path: Path) -> tuple[str, int]:
+    """Oldest first: by timestamp, then by the `-N` suffix of backups taken in the same second."""
+    stamp, _, n = path.stem.partition("-")
+    return stamp, int(n) if n.isdigit() else 0
+
+
 class BackupStore:
     """Backups under one root directory (default `$KOTANET_HOME/backups`)."""
 
@@ -94,7 +100,7 @@ class BackupStore:
         for folder in folders:
             if not folder.is_dir():
                 continue
-            for cfg in sorted(folder.glob("*.cfg"), key=lambda p: p.name):
+            for cfg in sorted(folder.glob("*.cfg"), key=_order):
                 stamp = cfg.stem.split("-", 1)[0]
                 try:
                     at = dt.datetime.strptime(stamp, _STAMP).replace(tzinfo=dt.UTC)
