@@ -8,17 +8,18 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from kotanet.errors import KotanetError
+from kotanet.i18n import Lang, t
 from kotanet.inventory.netbox.mapping import CUSTOM_FIELDS, KINDS, TAG_NAME, TAG_SLUG, Kind
 
 if TYPE_CHECKING:
     import pynetbox  # type: ignore[import-untyped]
 
-__all__ = ["BATCH", "NetBoxClient", "NetBoxError", "RejectedError", "auth_header", "token_version"]
+__all__ = ["BATCH", "NetBoxClient", "NetBoxError", "Op", "RejectedError", "auth_header", "token_version"]
 
 BATCH = 250  # objects per bulk request
 MIN_MAJOR = 4
@@ -42,23 +43,23 @@ def auth_header(token: str) -> str:
     return f"Bearer {token}" if token_version(token) == 2 else f"Token {token}"
 
 
-@dataclass(frozen=True, slots=True)
-class Written:
-    """What a bulk create returned: the new ids, in the order of the payloads."""
-
-    ids: list[int]
+class Op(StrEnum):
+    CREATE = "create"
+    UPDATE = "update"
+    DELETE = "delete"
 
 
 class NetBoxClient:
-    def __init__(self, url: str, token: str, *, timeout: float = 60.0) -> None:
+    def __init__(self, url: str, token: str, *, timeout: float = 60.0, lang: Lang = Lang.EN) -> None:
         import pynetbox
         import requests
 
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise NetBoxError(f"not an http(s) URL: {url!r}", hint="give --url like http://127.0.0.1:8001")
+            raise NetBoxError(t("netbox.err.bad_url", lang, url=url), hint=t("netbox.hint.url", lang))
         if not token:
-            raise NetBoxError("no NetBox API token", hint="give --token or set NETBOX_TOKEN")
+            raise NetBoxError(t("netbox.err.no_token", lang), hint=t("netbox.hint.token", lang))
+        self.lang = lang
         self.url = url.rstrip("/")
         self.token = token
         self.timeout = timeout
@@ -78,32 +79,35 @@ class NetBoxClient:
         try:
             resp = self._session.get(f"{self.url}/api/status/", timeout=self.timeout)
         except requests.RequestException as exc:
-            raise NetBoxError(f"cannot reach NetBox at {self.url}: {_short(exc)}",
-                              hint="check --url and that NetBox is running") from None
+            raise NetBoxError(t("netbox.err.unreachable", self.lang, url=self.url, why=_short(exc)),
+                              hint=t("netbox.hint.unreachable", self.lang)) from None
         if resp.status_code in (401, 403):
-            raise NetBoxError(f"NetBox at {self.url} refused the token (HTTP {resp.status_code}: "
-                              f"{_detail(resp.text)})", hint="check --token / NETBOX_TOKEN") from None
+            raise self._refused(resp.status_code, resp.text)
         try:
             body = resp.json()
         except ValueError:
             body = None
         if resp.status_code != 200 or not isinstance(body, dict) or "netbox-version" not in body:
-            raise NetBoxError(f"{self.url} does not look like a NetBox API (GET /api/status/ gave HTTP "
-                              f"{resp.status_code})", hint="give the NetBox base URL, without /api")
+            raise NetBoxError(t("netbox.err.not_netbox", self.lang, url=self.url, status=resp.status_code),
+                              hint=t("netbox.hint.url", self.lang))
         version = str(body["netbox-version"])
         try:
             major = int(version.split(".", 1)[0])
         except ValueError:
             major = 0
         if major < MIN_MAJOR:
-            raise NetBoxError(f"NetBox {version} at {self.url} is too old", hint="kotanet needs NetBox 4.0 or newer")
+            raise NetBoxError(t("netbox.err.too_old", self.lang, version=version, url=self.url),
+                              hint=t("netbox.hint.too_old", self.lang))
         self.version = version
         # /api/status/ answers anonymous requests on some setups: make sure the token really works
         probe = self._session.get(f"{self.url}/api/dcim/sites/", params={"limit": 1}, timeout=self.timeout)
         if probe.status_code in (401, 403):
-            raise NetBoxError(f"NetBox at {self.url} refused the token (HTTP {probe.status_code}: "
-                              f"{_detail(probe.text)})", hint="check --token / NETBOX_TOKEN")
+            raise self._refused(probe.status_code, probe.text)
         return version
+
+    def _refused(self, status: int, text: str) -> NetBoxError:
+        return NetBoxError(t("netbox.err.token_refused", self.lang, url=self.url, status=status, detail=_detail(text)),
+                           hint=t("netbox.hint.token", self.lang))
 
     # ------------------------------------------------------------ reads
 
@@ -113,7 +117,10 @@ class NetBoxClient:
         while url:
             resp = self._session.get(url, params=query, timeout=self.timeout)
             if resp.status_code != 200:
-                raise NetBoxError(f"GET {url} failed: HTTP {resp.status_code}: {_detail(resp.text)}")
+                if resp.status_code in (401, 403):
+                    raise self._refused(resp.status_code, resp.text)
+                raise NetBoxError(t("netbox.err.read_failed", self.lang, path=path, status=resp.status_code,
+                                    detail=_detail(resp.text)))
             body = resp.json()
             yield from body["results"]
             url, query = body.get("next"), None
@@ -140,7 +147,7 @@ class NetBoxClient:
         try:
             made = self._endpoint(kind).create([dict(p) for p in payloads])
         except pynetbox.RequestError as exc:
-            raise _rejected(kind, "create", exc, labels) from None
+            raise _rejected(kind, Op.CREATE, exc, labels, self.lang) from None
         records = made if isinstance(made, list) else [made]
         return [int(r.id) for r in records]
 
@@ -152,7 +159,7 @@ class NetBoxClient:
         try:
             self._endpoint(kind).update([dict(p) for p in payloads])
         except pynetbox.RequestError as exc:
-            raise _rejected(kind, "update", exc, labels) from None
+            raise _rejected(kind, Op.UPDATE, exc, labels, self.lang) from None
 
     def delete(self, kind: Kind, ids: Sequence[int], labels: Sequence[str]) -> None:
         import pynetbox
@@ -162,7 +169,7 @@ class NetBoxClient:
         try:
             self._endpoint(kind).delete(list(ids))
         except pynetbox.RequestError as exc:
-            raise _rejected(kind, "delete", exc, labels) from None
+            raise _rejected(kind, Op.DELETE, exc, labels, self.lang) from None
 
     # ------------------------------------------------------------ setup: the tag and the custom fields
 
@@ -181,7 +188,8 @@ class NetBoxClient:
                     tag_id = int(self.api.extras.tags.create(name=TAG_NAME, slug=TAG_SLUG, color="2196f3",
                                                              description="Managed by kotanet").id)
                 except pynetbox.RequestError as exc:
-                    raise _rejected(Kind.SITE, "create", exc, [f"tag {TAG_SLUG}"]) from None
+                    raise RejectedError(t("netbox.err.setup", self.lang, detail=_detail(str(exc.error))),
+                                        hint=t("netbox.hint.setup", self.lang)) from None
         have = {cf["name"]: cf for cf in self.fetch_path("extras/custom-fields")}
         new: list[dict[str, Any]] = []
         fixes: list[dict[str, Any]] = []
@@ -205,8 +213,8 @@ class NetBoxClient:
                 if fixes:
                     self.api.extras.custom_fields.update(fixes)
             except pynetbox.RequestError as exc:
-                raise RejectedError(f"NetBox refused kotanet's custom fields: {_detail(str(exc.error))}",
-                                    hint="a custom field with the same name but another type exists?") from None
+                raise RejectedError(t("netbox.err.setup", self.lang, detail=_detail(str(exc.error))),
+                                    hint=t("netbox.hint.setup", self.lang)) from None
         return tag_id, created
 
 
@@ -231,25 +239,23 @@ def _detail(text: str) -> str:
     return " ".join(json.dumps(body).split())[:200]
 
 
-def _rejected(kind: Kind, op: str, exc: Any, labels: Sequence[str]) -> RejectedError:
+def _rejected(kind: Kind, op: Op, exc: Any, labels: Sequence[str], lang: Lang) -> RejectedError:
     """Which object and which field NetBox refused (a bulk call answers a list aligned with what was sent)."""
-    status = getattr(getattr(exc, "req", None), "status_code", "?")
     try:
         body = json.loads(exc.error)
     except (TypeError, ValueError):
         body = exc.error
     what = kind.value.replace("_", " ")
+    label, fields = f"({len(labels)})", _detail(str(body))
     if isinstance(body, list):
         for i, item in enumerate(body):
             if item:
-                label = labels[i] if i < len(labels) else f"#{i}"
-                return RejectedError(f"NetBox refused to {op} {what} {label}: {_fields(item)}",
-                                     hint="fix it and run push again: a re-run continues from what was written")
-    if isinstance(body, dict):
-        label = labels[0] if len(labels) == 1 else f"one of {len(labels)} objects"
-        return RejectedError(f"NetBox refused to {op} {what} {label}: {_fields(body)}",
-                             hint="fix it and run push again: a re-run continues from what was written")
-    return RejectedError(f"NetBox refused to {op} {len(labels)} {what}(s) (HTTP {status}): {_detail(str(body))}")
+                label, fields = (labels[i] if i < len(labels) else f"#{i}"), _fields(item)
+                break
+    elif isinstance(body, dict):
+        label, fields = (labels[0] if len(labels) == 1 else f"({len(labels)})"), _fields(body)
+    return RejectedError(t("netbox.err.rejected", lang, op=t(f"netbox.op.{op.value}", lang), what=what, label=label,
+                           fields=fields), hint=t("netbox.hint.rejected", lang))
 
 
 def _fields(item: Any) -> str:

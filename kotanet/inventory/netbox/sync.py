@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any
 
 from kotanet.errors import KotanetError
+from kotanet.i18n import Lang, t
 from kotanet.inventory.models import Inventory
-from kotanet.inventory.netbox.client import BATCH, NetBoxClient
+from kotanet.inventory.netbox.client import BATCH, NetBoxClient, Op
 from kotanet.inventory.netbox.mapping import (
     KINDS,
     NETBOX_COLLECTIONS,
@@ -37,12 +37,6 @@ __all__ = ["Change", "ConflictError", "Existing", "Op", "Plan", "fetch_existing"
 Progress = Callable[[int, int], None]
 
 
-class Op(StrEnum):
-    CREATE = "create"
-    UPDATE = "update"
-    DELETE = "delete"
-
-
 @dataclass(frozen=True, slots=True)
 class Change:
     op: Op
@@ -58,11 +52,10 @@ class Change:
 class ConflictError(KotanetError):
     """Objects with kotanet's keys exist in NetBox but kotanet does not manage them."""
 
-    def __init__(self, conflicts: list[str]) -> None:
-        more = f" (and {len(conflicts) - 1} more)" if len(conflicts) > 1 else ""
-        super().__init__(f"{conflicts[0]} exists in NetBox without the 'kotanet' tag{more}",
-                         hint="kotanet leaves unmanaged objects alone: rename it in the inventory, or push with "
-                              "--adopt to let kotanet manage it")
+    def __init__(self, conflicts: list[str], lang: Lang = Lang.EN) -> None:
+        more = t("netbox.err.conflict_more", lang, n=len(conflicts) - 1) if len(conflicts) > 1 else ""
+        super().__init__(t("netbox.err.conflict", lang, first=conflicts[0], more=more),
+                         hint=t("netbox.hint.conflict", lang))
         self.conflicts = conflicts
 
 
@@ -214,7 +207,7 @@ def push(client: NetBoxClient, inv: Inventory, *, adopt: bool = False, progress:
     desired = desired_state(inv)
     found = [] if adopt else conflicts(desired, ex)
     if found:
-        raise ConflictError(found)
+        raise ConflictError(found, client.lang)
     the_plan = plan(inv, ex, adopt=adopt)
     the_plan.setup = setup
     total = len(the_plan.changes)
