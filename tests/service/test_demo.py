@@ -1,0 +1,214 @@
+"""`kotanet demo` end to end, as a new user runs it: the static and SLA parts (`--no-serve`), and the live
+part (simulated city, poller, scenario, dashboard with demo logins) stopped with Ctrl-C, after which no
+process it started survives and its ports are closed.
+
+The demo runs through `python -m kotanet.web.demo demo ...`: kotanet's own CLI with `run_demo` as its
+`demo` command (what `kotanet demo` calls once wired in kotanet/cli.py).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import FIXED_NOW, require_service
+
+pytestmark = pytest.mark.service
+
+DEMO = [sys.executable, "-m", "kotanet.web.demo"]
+
+
+def _env(home: Path) -> dict[str, str]:
+    env = {**os.environ, "KOTANET_NOW": FIXED_NOW, "COLUMNS": "200", "NO_COLOR": "1", "KOTANET_HOME": str(home)}
+    env.pop("KOTANET_LANG", None)
+    return env
+
+
+def _snmpsim_available() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("snmpsim") is not None
+
+
+def test_no_serve_shows_the_static_and_sla_parts_and_exits(tmp_path: Path) -> None:
+    r = subprocess.run([*DEMO, "demo", "--no-serve"], env=_env(tmp_path), capture_output=True, text=True,
+                       timeout=180, check=False)
+    assert r.returncode == 0, r.stderr
+    out = r.stdout
+    for expected in ("kotanet demo: the Kota Bogor backbone", "Redundancy and availability", "Link budgets",
+                     "The radio-to-fibre migration plan", "SLAs: a month of generated history",
+                     "match the signed manifest", "--no-serve: the live city and the dashboard are not started"):
+        assert expected in out, expected
+    assert (tmp_path / "demo" / "kotanet.db").is_file()
+    assert not (tmp_path / "demo" / "web.db").exists()  # no users without the live part
+    assert not (tmp_path / "demo" / "simulation.json").exists()
+
+
+def test_no_serve_speaks_indonesian(tmp_path: Path) -> None:
+    r = subprocess.run([*DEMO, "--lang", "id", "demo", "--no-serve"], env=_env(tmp_path), capture_output=True,
+                       text=True, timeout=180, check=False)
+    assert r.returncode == 0, r.stderr
+    assert "demo kotanet: jaringan tulang punggung Kota Bogor" in r.stdout
+    assert "--no-serve: kota langsung dan dasbor tidak dijalankan" in r.stdout
+
+
+class _Reader:
+    """Collects a process's stdout lines in a thread; `wait_for` polls them with a deadline."""
+
+    def __init__(self, proc: subprocess.Popen[str]) -> None:
+        self.lines: list[str] = []
+        self._proc = proc
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        assert self._proc.stdout is not None
+        for line in self._proc.stdout:
+            self.lines.append(line.rstrip("\n"))
+
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+    def wait_for(self, pattern: str, timeout: float) -> re.Match[str]:
+        deadline = time.monotonic() + timeout
+        rx = re.compile(pattern)
+        while time.monotonic() < deadline:
+            for line in list(self.lines):
+                m = rx.search(line)
+                if m:
+                    return m
+            if self._proc.poll() is not None:
+                time.sleep(0.2)  # let the reader drain
+                break
+            time.sleep(0.1)
+        for line in list(self.lines):
+            m = rx.search(line)
+            if m:
+                return m
+        raise AssertionError(f"no line matching {pattern!r} within {timeout} s; output so far:\n{self.text()}")
+
+
+def _descendants(pid: int) -> set[int]:
+    """Every process whose parent chain leads to `pid` (from /proc)."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+    out: set[int] = set()
+    frontier = [pid]
+    while frontier:
+        p = frontier.pop()
+        kids = [c for c, pp in parents.items() if pp == p]
+        out.update(kids)
+        frontier.extend(kids)
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def _tcp_open(port: int) -> bool:
+    with socket.socket() as s:
+        s.settimeout(0.5)
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+def _udp_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
+
+
+@pytest.fixture
+def taken_port() -> Iterator[int]:
+    """A port something else listens on, so that the demo has to move."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen(1)
+        yield int(s.getsockname()[1])
+
+
+def test_live_demo_serves_runs_the_scenario_and_ctrl_c_leaves_nothing_running(tmp_path: Path,
+                                                                             taken_port: int) -> None:
+    require_service(_snmpsim_available(), "snmpsim (the simulated city)")
+    proc = subprocess.Popen([*DEMO, "demo", "--port", str(taken_port)], env=_env(tmp_path), stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    reader = _Reader(proc)
+    try:
+        m = reader.wait_for(r"NOC dashboard: (http://127\.0\.0\.1:(\d+)/)", timeout=180)
+        url, port = m.group(1), int(m.group(2))
+        assert port != taken_port
+        assert f"port {taken_port} is taken" in reader.text()
+        assert "demo time runs 15x faster than real time" in reader.text()
+        logins = dict(re.findall(r"│\s*(?:admin|engineer|noc|auditor)\s*│\s*(demo-\w+)\s*│\s*(\S+)\s*│", reader.text()))
+        assert set(logins) == {"demo-admin", "demo-engineer", "demo-noc", "demo-auditor"}, reader.text()
+
+        assert httpx.get(url + "healthz", timeout=10).status_code == 200
+        with httpx.Client(base_url=url, timeout=30) as client:  # a demo login works, and the overview has rows
+            r = client.post("/login", data={"username": "demo-noc", "password": logins["demo-noc"], "next": "/"})
+            assert r.status_code == 303, r.text
+            page = client.get("/")
+            assert page.status_code == 200 and "sla-" in page.text
+
+        sim = json.loads((tmp_path / "demo" / "simulation.json").read_text())
+        snmp_ports = [int(v[1]) for v in sim["devices"].values()]
+        # the scenario runs in demo time: the 5.8 GHz link goes down 4 demo-minutes in (16 s of wall time)
+        flap = reader.wait_for(r"\] link:(r58-[\w-]+): down", timeout=90).group(1)
+        assert f"scenario: down link:{flap}" in reader.text()
+
+        children = _descendants(proc.pid)
+        assert children, "the demo should have started snmpsim"
+        assert any(pid in children for pid in sim["pids"].values() if pid != proc.pid)
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=60) == 0, reader.text()
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    time.sleep(0.2)
+    assert "demo stopped" in reader.text()
+    assert [p for p in children if _alive(p)] == []
+    assert not _tcp_open(port)
+    assert all(_udp_free(p) for p in snmp_ports)
+    assert not (tmp_path / "demo" / "simulation.json").exists()
+
+
+def test_duration_stops_the_demo_by_itself(tmp_path: Path) -> None:
+    require_service(_snmpsim_available(), "snmpsim (the simulated city)")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    started = time.monotonic()
+    r = subprocess.run([*DEMO, "demo", "--port", str(port), "--duration", "3"], env=_env(tmp_path),
+                       capture_output=True, text=True, timeout=240, check=False)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert f"NOC dashboard: http://127.0.0.1:{port}/" in r.stdout
+    assert "stops by itself after 3 s" in r.stdout
+    assert "demo stopped" in r.stderr
+    assert time.monotonic() - started < 200
+    assert not _tcp_open(port)
