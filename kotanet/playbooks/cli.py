@@ -125,15 +125,18 @@ def _job(st: CliState, inv: Inventory, route: str, *, keep_radio_backup: bool, p
                                                                  live=live, targets_origin=origin))
 
 
+def _check_driver(driver: str) -> None:
+    from kotanet.playbooks.deploy import Driver
+
+    if driver not in {d.value for d in Driver}:
+        raise UsageError(f"unknown driver {driver!r}", hint="use netmiko or napalm")
+
+
 def _deployer(st: CliState, driver: str, progress: Progress | None = None) -> Deployer:
     from kotanet.playbooks.backups import BackupStore
     from kotanet.playbooks.deploy import Deployer, Driver, make_factory
 
-    try:
-        drv = Driver(driver)
-    except ValueError:
-        raise UsageError(f"unknown driver {driver!r}", hint="use netmiko or napalm") from None
-    return Deployer(make_factory(drv), BackupStore(), st.clock, progress=progress)
+    return Deployer(make_factory(Driver(driver)), BackupStore(), st.clock, progress=progress)
 
 
 def _print_report(st: CliState, report: DeployReport, *, show_diff: bool) -> None:
@@ -188,6 +191,7 @@ def deploy_cmd(
     st = state(ctx)
     if dry_run == commit:
         raise UsageError(st.t("playbook.mode"), hint=st.t("playbook.mode.fix"))
+    _check_driver(driver)
     inv = load_inventory(st, inventory)
     job = _job(st, inv, route, keep_radio_backup=keep_radio_backup, platform=platform, targets=targets,
                secrets=secrets, live=live)
@@ -232,6 +236,7 @@ def drift_cmd(
     st = state(ctx)
     if (route is None) == (not all_routes):
         raise UsageError(st.t("playbook.route_or_all"), hint=st.t("playbook.route_or_all.fix"))
+    _check_driver(driver)
     inv = load_inventory(st, inventory)
     from kotanet.topology.plan import plan_migrations
 
