@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
 
+from argon2 import PasswordHasher
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
@@ -46,11 +47,12 @@ def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
-def create_app(settings: WebSettings, *, inventory: Inventory | None = None) -> FastAPI:
+def create_app(settings: WebSettings, *, inventory: Inventory | None = None,
+               hasher: PasswordHasher | None = None) -> FastAPI:
     """The dashboard over ``settings`` (``inventory``: an already loaded inventory to use instead of
-    ``settings.inventory``)."""
+    ``settings.inventory``; ``hasher``: argon2 parameters other than argon2-cffi's defaults)."""
     db = WebDb(settings.state_dir)
-    auth = Auth(db, settings)
+    auth = Auth(db, settings, hasher)
     figures = Figures(settings, db, inventory)
     templates = Jinja2Templates(directory=str(_package_dir("web", "templates")))
     reports_dir = settings.state_dir / "reports"

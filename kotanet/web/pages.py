@@ -59,7 +59,7 @@ def render(ctx: AppContext, request: Request, template: str, user: Principal | N
         return fmt_pct(x, language, digits)
 
     def minutes(seconds: float) -> str:
-        return fmt_minutes(seconds, language)
+        return fmt_minutes(seconds, language) + " min"
 
     def duration(seconds: float) -> str:
         s = round(seconds)
