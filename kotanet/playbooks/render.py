@@ -104,6 +104,25 @@ def _radio_links(inv: Inventory) -> list[Link]:
     return [lk for lk in inv.links if lk.medium in (LinkMedium.RADIO_2_4, LinkMedium.RADIO_5_8)]
 
 
+@dataclass(frozen=True, slots=True)
+class _Index:
+    """Lookups over one inventory, built once per inventory rather than once per route (10,000 devices)."""
+
+    devices: dict[str, Device]
+    links: dict[str, Link]
+    sites: dict[str, str]                       # site id -> name
+    radios_at: dict[tuple[str, str], list[Link]]  # (device, interface) -> the radio links ending there
+
+    @classmethod
+    def build(cls, inv: Inventory) -> _Index:
+        radios_at: dict[tuple[str, str], list[Link]] = {}
+        for lk in _radio_links(inv):
+            for ep in (lk.a, lk.b):
+                radios_at.setdefault((ep.device, ep.interface), []).append(lk)
+        return cls(devices={d.id: d for d in inv.devices}, links={lk.id: lk for lk in inv.links},
+                   sites={s.id: s.name for s in inv.sites}, radios_at=radios_at)
+
+
 class Renderer:
     """Compiles the platform templates once and renders routes with them.
 
@@ -122,6 +141,12 @@ class Renderer:
         self.env.filters["quote"] = _quote
         self.snmp_community = snmp_community
         self._compiled: dict[Platform, jinja2.Template] = {}
+        self._index: tuple[Inventory, _Index] | None = None
+
+    def index(self, inv: Inventory) -> _Index:
+        if self._index is None or self._index[0] is not inv:
+            self._index = (inv, _Index.build(inv))
+        return self._index[1]
 
     def template(self, platform: Platform) -> jinja2.Template:
         tpl = self._compiled.get(platform)
@@ -164,7 +189,8 @@ class Renderer:
         (see `platform_override`; the digital twin renders every device for FRR).
         """
         of = platform_of or _own_platform
-        devices = {d.id: d for d in inv.devices}
+        idx = self.index(inv)
+        devices = idx.devices
         for a in plan_route.addressing:
             for ep in (a.a, a.b):
                 if ep.device not in devices:
@@ -190,15 +216,16 @@ class Renderer:
                         "which has no configuration template",
                         hint=f"templates exist for {', '.join(p.value for p in TEMPLATES)}")
                 far_dev = devices[far.device]
-                slot(dev.id).fibres.append(_fibre_context(inv, dev, near.interface, address, p2p.link,
+                slot(dev.id).fibres.append(_fibre_context(idx, dev, near.interface, address, p2p.link,
                                                           far_dev, far.interface, p2p.spliced_at))
 
-        still_up = {lk.id for lk in _radio_links(inv) if lk.status is LinkStatus.ACTIVE}
-        still_up -= set(retired_before)
-        if not keep_radio_backup:
-            still_up -= set(plan_route.retires)
+        gone = set(retired_before) | (set() if keep_radio_backup else set(plan_route.retires))
+
+        def still_up(link: Link) -> bool:
+            return link.status is LinkStatus.ACTIVE and link.id not in gone
+
         for lid in plan_route.retires:
-            lk = inv.link(lid)
+            lk = idx.links.get(lid)
             if lk is None:
                 raise KotanetError(f"route {plan_route.route} retires link {lid!r}, which is not in the inventory",
                                    hint="check retires in migrations.yaml")
@@ -210,8 +237,8 @@ class Renderer:
                 same = next((r for r in radios if r["name"] == near.interface), None)
                 links = [*(same["links"] if same else []), lk.id]
                 fars = [*(same["far_devices"] if same else []), far.device]
-                sharing = sorted(o.id for o in _radio_links(inv) if o.id not in links and o.id in still_up
-                                 and near in (o.a, o.b))
+                sharing = sorted(o.id for o in idx.radios_at.get((near.device, near.interface), [])
+                                 if o.id not in links and still_up(o))
                 ctx = _radio_context(near.interface, links, fars, max(DEFAULT_COSTS[lk.medium],
                                      same["cost"] if same else 0), plan_route.route, keep_radio_backup, sharing)
                 if same is None:
@@ -267,7 +294,7 @@ def _quote(value: object) -> str:
     return f'"{text}"'
 
 
-def _fibre_context(inv: Inventory, dev: Device, ifname: str, address: IPv4Interface, link_id: str,
+def _fibre_context(idx: _Index, dev: Device, ifname: str, address: IPv4Interface, link_id: str,
                    far_dev: Device, far_ifname: str, spliced_at: str | None) -> dict[str, Any]:
     near_itf = dev.interface(ifname)
     far_itf = far_dev.interface(far_ifname)
@@ -277,13 +304,13 @@ def _fibre_context(inv: Inventory, dev: Device, ifname: str, address: IPv4Interf
         far_text = f"splice {spliced_at} ({far_dev.id} {far_ifname})"
     else:
         far_text = f"{far_dev.id} {far_ifname}"
-    far_site = inv.site(far_dev.site)
+    far_site = idx.sites.get(far_dev.site, far_dev.site)
     return {
         "name": ifname,
         "link": link_id,
         "far_device": far_dev.id,
         "far_interface": far_ifname,
-        "far_site": far_site.name if far_site else far_dev.site,
+        "far_site": far_site,
         "spliced_at": spliced_at,
         "description": f"FIBRE {link_id} to {far_text}",
         "address": str(address),
