@@ -1,4 +1,10 @@
-"""An in-memory `DeviceTransport` over a dict of running configs: for orchestrator tests and benchmarks.
+"""In-memory `DeviceTransport`s: for orchestrator tests and benchmarks. Two kinds:
+
+- `MemoryFleet` / `FleetTransport`: the SSH simulator's devices without SSH. Start-up configs come from
+  the inventory, every line goes through the simulated IOS/RouterOS/Junos shell, and the transport logic is
+  netmiko's (`kotanet.playbooks.netmiko_transport.CliTransport`), so diffs, rejections, rollbacks and
+  post-check outputs are what the SSH simulator would give.
+- `MemoryDevices` / `MemoryTransport` (below): a bare dict of running configs, described here.
 
 `MemoryDevices` holds the devices (running config, faults, credentials); `MemoryDevices.transport(endpoint)`
 opens one session to one of them. The same faults as the SSH simulator apply
@@ -17,29 +23,29 @@ that a command naming a `down_interfaces` entry answers "down".
 
 from __future__ import annotations
 
+import secrets
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from pydantic import SecretStr
+
 from kotanet.inventory.choices import Platform
+from kotanet.inventory.models import Inventory
+from kotanet.playbooks.netmiko_transport import (
+    _ERROR,
+    ChannelDropped,
+    ChannelRejected,
+    CliChannel,
+    CliTransport,
+    config_lines,
+)
+from kotanet.playbooks.sshsim.base import Shell
 from kotanet.playbooks.sshsim.faults import DeviceFaults
+from kotanet.playbooks.sshsim.fleet import Fleet
 from kotanet.playbooks.transport import Credentials, DeviceEndpoint, FailureKind, TransportError
 
-__all__ = ["MemoryDevices", "MemoryTransport", "config_lines"]
-
-_COMMENT = ("!", "#", "/*")
-
-
-def config_lines(text: str) -> list[str]:
-    """The lines of a config snippet that a device would execute: no blanks, no comments, no `end`."""
-    out: list[str] = []
-    for raw in text.splitlines():
-        line = raw.rstrip()
-        stripped = line.strip()
-        if not stripped or stripped.startswith(_COMMENT) or stripped == "end":
-            continue
-        out.append(line)
-    return out
+__all__ = ["FleetTransport", "MemoryDevices", "MemoryFleet", "MemoryTransport", "ShellChannel", "config_lines"]
 
 
 @dataclass(slots=True)
@@ -212,3 +218,112 @@ def _same_credentials(expected: Credentials | None, given: Credentials | None) -
         return False
     return (expected.username == given.username
             and expected.password.get_secret_value() == given.password.get_secret_value())
+
+
+# -- the simulator's shells, without SSH ------------------------------------------------------------------
+class ShellChannel:
+    """A `CliChannel` that feeds lines straight to a simulated device's shell (no SSH, no sockets)."""
+
+    def __init__(self, fleet: Fleet, shell: Shell, platform: Platform) -> None:
+        self.fleet = fleet
+        self.shell: Shell | None = shell
+        self.platform = platform
+
+    def _send(self, line: str) -> str:
+        if self.shell is None:
+            raise ChannelDropped("closed")
+        with self.fleet.lock:
+            reply = self.shell.handle(line)
+            if reply.close:
+                self.shell.end_session()
+                self.shell = None
+                raise ChannelDropped("the device closed the session")
+        return reply.output
+
+    def command(self, cmd: str) -> str:
+        return self._send(cmd)
+
+    def config(self, lines: Sequence[str], *, enter: bool, exit_: bool) -> str:
+        out: list[str] = []
+        if enter:
+            if self.platform in (Platform.IOS, Platform.FRR):
+                out.append(self._send("configure terminal"))
+            elif self.platform is Platform.JUNOS:
+                out.append(self._send("configure"))
+        for line in lines:
+            text = self._send(line)
+            out.append(text)
+            if _ERROR.search(text):
+                if exit_ and self.platform in (Platform.IOS, Platform.FRR):
+                    self._send("end")
+                raise ChannelRejected(line, text)
+        if exit_:
+            if self.platform in (Platform.IOS, Platform.FRR):
+                out.append(self._send("end"))
+            elif self.platform is Platform.JUNOS:
+                out.append(self._send("exit configuration-mode"))
+        return "".join(out)
+
+    def close(self) -> None:
+        if self.shell is not None:
+            with self.fleet.lock:
+                self.shell.end_session()
+        self.shell = None
+
+
+class FleetTransport(CliTransport):
+    """The CLI transport's logic over a `MemoryFleet` device's shell: exactly what netmiko would do against
+    the SSH simulator, minus SSH."""
+
+    def __init__(self, endpoint: DeviceEndpoint, fleet: MemoryFleet) -> None:
+        super().__init__(endpoint)
+        self._fleet = fleet
+
+    def _connect(self) -> CliChannel:
+        name = self.endpoint.name
+        fleet = self._fleet.fleet
+        with fleet.lock:
+            state = fleet.states.get(name)
+            if state is None or state.faults.unreachable:
+                raise self._fail(FailureKind.UNREACHABLE, "connection refused",
+                                 hint="check that the device is up and reachable from here")
+            faults = state.faults
+        creds = self._fleet.credentials
+        given = self.endpoint.credentials
+        if faults.refuse_auth or given is None or not _same_credentials(creds, given):
+            raise self._fail(FailureKind.AUTHENTICATION, "authentication failed",
+                             hint="check the username and password in the secrets file")
+        secret = (creds.secret or creds.password).get_secret_value()
+        with fleet.lock:
+            shell = fleet.shell(name, user=creds.username, enable_secret=secret)
+            if self.endpoint.platform is Platform.IOS:
+                shell.handle("enable")
+                shell.handle(secret)
+        return ShellChannel(fleet, shell, self.endpoint.platform)
+
+
+class MemoryFleet:
+    """The SSH simulator's devices without SSH: realistic configs, shells, link state and faults, in memory.
+
+        mf = MemoryFleet(inventory, devices=["r1", "r2"])
+        t = mf.transport(mf.endpoints["r1"])
+    """
+
+    def __init__(self, inventory: Inventory, devices: Iterable[str] | None = None, *,
+                 credentials: Credentials | None = None, faults: Mapping[str, DeviceFaults] | None = None) -> None:
+        self.fleet = Fleet(inventory, devices, faults=faults)
+        self.credentials = credentials or Credentials(username="kotanet", password=SecretStr(secrets.token_urlsafe(18)))
+
+    @property
+    def endpoints(self) -> dict[str, DeviceEndpoint]:
+        return {name: DeviceEndpoint(name=name, platform=st.platform, host="memory", port=0,
+                                     credentials=self.credentials) for name, st in self.fleet.states.items()}
+
+    def transport(self, endpoint: DeviceEndpoint) -> FleetTransport:
+        return FleetTransport(endpoint, self)
+
+    def running_config(self, device: str) -> str:
+        return self.fleet.running_config(device)
+
+    def set_faults(self, device: str, faults: DeviceFaults) -> None:
+        self.fleet.set_faults(device, faults)
