@@ -577,10 +577,14 @@ def route_configs(inv: Inventory, plan: MigrationPlan, rp: RoutePlan, *, keep_ra
                                                  retired_before=retired, platform_of=platform_of)
 
 
-def make_factory(driver: Driver, **options: Any) -> TransportFactory:
+def make_factory(driver: Driver) -> TransportFactory:
     """The transport factory for `driver`; the driver library is imported here, not at import time."""
-    import importlib
+    if driver is Driver.NAPALM:
+        import importlib
 
-    mod = importlib.import_module(f"kotanet.playbooks.{driver.value}_transport")
-    cls = mod.TRANSPORT
-    return lambda ep: cls(ep, **options)
+        mod = importlib.import_module("kotanet.playbooks.napalm_transport")
+        napalm_cls = mod.NapalmTransport
+        return lambda ep: napalm_cls(ep)
+    from kotanet.playbooks.netmiko_transport import NetmikoTransport
+
+    return lambda ep: NetmikoTransport(ep)

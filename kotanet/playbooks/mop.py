@@ -25,7 +25,14 @@ from markupsafe import Markup
 
 from kotanet.i18n import Lang, t
 from kotanet.inventory.models import Inventory
-from kotanet.playbooks.checks import PING_COUNT, PING_MIN_PCT, CheckKind, PostCheck, ospf_neighbour_command
+from kotanet.playbooks.checks import (
+    PING_COUNT,
+    PING_MIN_PCT,
+    CheckKind,
+    PostCheck,
+    ospf_neighbour_command,
+    unchecked_ends,
+)
 from kotanet.playbooks.render import RenderedConfig
 from kotanet.topology.plan import RoutePlan
 
@@ -124,7 +131,10 @@ def render_mop(inv: Inventory, route: RoutePlan, configs: Mapping[str, RenderedC
         })
     rows = [{"device": c.device, "label": tr(f"playbook.check.{c.kind.value}"), "command": c.commands[0],
              "expect": _expect(lang, c, counter_interval_s)} for c in checks]
+    spliced = [tr("playbook.mop.postchecks.spliced", device=dev, interface=itf, site=site_name(site))
+                for dev, itf, site in unchecked_ends(route, {d: c.platform for d, c in configs.items()})]
     context = {
+        "spliced": spliced,
         "t": tr, "site_name": site_name, "pct": _pct, "route": route, "devices": devices, "checks": rows,
         "inventory": inv.settings.name, "total": total_routes, "keep_radio_backup": keep_radio_backup,
         "radio_label": tr("playbook.radio.kept" if keep_radio_backup else "playbook.radio.retired"),

@@ -121,6 +121,12 @@ STRINGS: dict[str, dict[Lang, str]] = {
         Lang.ID: "Tidak ada perangkat rute ini di ujung serat baru: periksa tetangga OSPF yang dicatat saat "
                  "pemeriksaan awal.",
     },
+    "playbook.mop.postchecks.spliced": {
+        Lang.EN: "{device} {interface}: this fibre ends on the splice closure at {site} and reaches no router this "
+                 "route configures; check it when the route that continues it from there is applied.",
+        Lang.ID: "{device} {interface}: serat ini berakhir di closure sambungan di {site} dan belum mencapai router "
+                 "yang dikonfigurasi rute ini; periksa saat rute yang melanjutkannya dari sana diterapkan.",
+    },
     "playbook.check.interface_up": {Lang.EN: "Fibre interface up", Lang.ID: "Antarmuka serat aktif"},
     "playbook.check.ospf_full": {Lang.EN: "OSPF neighbour up", Lang.ID: "Tetangga OSPF aktif"},
     "playbook.check.ping": {Lang.EN: "Ping across the link", Lang.ID: "Ping melintasi tautan"},
