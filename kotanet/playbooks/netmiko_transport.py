@@ -404,6 +404,11 @@ class CliTransport:
             return routeros_compare(running, self._candidate)
         future = ios_future(self.platform, running, "\n".join(self._candidate))
         lines = ios_remediation(self.platform, running, future)
+        if self.platform is Platform.JUNOS:
+            # hier_config keeps a `delete` of what is not there; Junos would only warn about it
+            present = [ln[4:] for ln in running.splitlines() if ln.startswith("set ")]
+            lines = [ln for ln in lines if not ln.startswith("delete ")
+                     or any(p == ln[7:] or p.startswith(ln[7:] + " ") for p in present)]
         return "\n".join(lines) + "\n" if lines else ""
 
     def discard_config(self) -> None:

@@ -26,7 +26,7 @@ from kotanet.inventory.models import Inventory
 from kotanet.inventory.source import open_inventory
 from kotanet.playbooks.memory_transport import MemoryDevices, MemoryFleet
 from kotanet.playbooks.netmiko_transport import NetmikoOptions, NetmikoTransport, clean_running_config
-from kotanet.playbooks.render import RenderedConfig, render_all
+from kotanet.playbooks.render import RenderedConfig, Renderer, render_all
 from kotanet.playbooks.sshsim.faults import DeviceFaults
 from kotanet.playbooks.transport import Credentials, DeviceEndpoint, DeviceTransport, FailureKind, TransportError
 
@@ -41,10 +41,33 @@ def rendered() -> dict[str, dict[str, RenderedConfig]]:
     return render_all(bogor())
 
 
+def junos_context(device: str) -> dict[str, object]:
+    """A route context for a Junos device. No route of the Bogor plan touches one of its Junos devices, so the
+    Junos template is rendered here for disdukcapil-r1 with a new fibre on ge-0/0/0 and ge-0/0/6 kept as backup."""
+    s = bogor().settings
+    return {
+        "route": {"id": "99", "name": "test route", "action": "replace_radio"},
+        "device": {"id": device, "platform": "junos", "model": "SRX300", "role": "access_router"},
+        "keep_radio_backup": True,
+        "fibres": [{"name": "ge-0/0/0", "description": "FIBRE fo-test to dc-core1 GigabitEthernet0/0/9",
+                    "mtu": 1500, "address": "10.255.250.1/30", "cost": 10}],
+        "radios": [{"name": "ge-0/0/6", "links": ["fo-dc--disdukcapil"], "shared": False, "kept": True,
+                    "shared_with": [], "backup_cost": 100, "description": "BACKUP link for route 99"}],
+        "ospf": {"process": 1, "area": "0.0.0.0"},
+        "bfd": {"interval_ms": 300, "min_rx_ms": 300, "multiplier": 3},
+        "mgmt": {"snmp_community": "kotanet-noc", "noc_servers": [str(a) for a in s.noc_servers],
+                 "ntp_servers": [str(a) for a in s.ntp_servers],
+                 "syslog_servers": [str(a) for a in s.syslog_servers], "timezone": s.timezone},
+    }
+
+
 def route_config(device: str) -> RenderedConfig:
     for devices in rendered().values():
         if device in devices:
             return devices[device]
+    dev = bogor().device(device)
+    if dev is not None and dev.platform is Platform.JUNOS:
+        return RenderedConfig(device, Platform.JUNOS, Renderer().render(Platform.JUNOS, junos_context(device)))
     raise AssertionError(f"no route touches {device}")
 
 
@@ -74,7 +97,7 @@ CASES = {
     Platform.IOS: ("kec-bogor-selatan-r1", r"^snmp-server host ", "ip address 10.255.0.1 255.255.255.252"),
     Platform.ROUTEROS: ("inspektorat-r1", r"^/routing bfd configuration add interfaces=sfp1 ",
                         "add address=10.255.0.2/30"),
-    Platform.JUNOS: ("disdukcapil-r1", r"^set snmp community ", "family inet address 10.255."),
+    Platform.JUNOS: ("disdukcapil-r1", r"^set snmp community ", "family inet address 10.255.250.1/30"),
 }
 
 

@@ -18,6 +18,7 @@ their active links), so a route's devices can be simulated alone.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
@@ -30,6 +31,7 @@ from kotanet.inventory.models import Device, Inventory, Link
 from kotanet.playbooks.sshsim.base import ConfigView, Counters, DeviceState, Neighbour, Shell
 from kotanet.playbooks.sshsim.faults import DeviceFaults
 from kotanet.playbooks.sshsim.ios import IosConfig, IosShell
+from kotanet.playbooks.sshsim.junos import JunosConfig, JunosShell
 from kotanet.playbooks.sshsim.routeros import RosInterface, RouterosConfig, RouterosShell, quote
 from kotanet.topology.graph import DEFAULT_COSTS
 
@@ -81,6 +83,8 @@ def initial_config_lines(inv: Inventory, dev: Device) -> list[str]:
         return _ios_lines(dev, links, rid)
     if dev.platform is Platform.ROUTEROS:
         return _ros_lines(dev, links, rid)
+    if dev.platform is Platform.JUNOS:
+        return _junos_lines(dev, links, rid)
     raise KotanetError(f"device {dev.id}: no simulated shell for platform {dev.platform.value}",
                        hint=f"simulated platforms: {', '.join(p.value for p in SIMULATED_PLATFORMS)}")
 
@@ -148,6 +152,34 @@ def _ros_lines(dev: Device, links: Mapping[str, Link], rid: str | None) -> list[
     return out
 
 
+def _junos_lines(dev: Device, links: Mapping[str, Link], rid: str | None) -> list[str]:
+    out = ["configure", f"set system host-name {dev.id}"]
+    for itf in dev.interfaces:
+        lk = links.get(itf.name)
+        descr = itf.description or (_link_descr(lk, dev.id) if lk else "")
+        if descr:
+            out.append(f'set interfaces {itf.name} description "{descr}"')
+        if not itf.enabled:
+            out.append(f"set interfaces {itf.name} disable")
+        for a in itf.addresses:
+            out.append(f"set interfaces {itf.name} unit 0 family inet address {a.with_prefixlen}")
+    if rid:
+        out.append(f"set routing-options router-id {rid}")
+    for itf in dev.interfaces:
+        lk = links.get(itf.name)
+        if lk is not None and itf.addresses:
+            base = f"set protocols ospf area 0.0.0.0 interface {itf.name}.0"
+            if itf.addresses[0].network.prefixlen >= 30:
+                out.append(f"{base} interface-type p2p")
+            out.append(f"{base} metric {DEFAULT_COSTS[lk.medium]}")
+    out += ["set snmp community public authorization read-only", "commit", "exit configuration-mode"]
+    return out
+
+
+_REFUSED = re.compile(r"invalid input|incomplete command|syntax error|unknown command|bad command name|"
+                      r"expected end of command|invalid value|does not match|failure:|error:", re.I)
+
+
 class Fleet:
     """Simulated devices (config, faults) and the network between them. Thread-safe through `lock`."""
 
@@ -204,17 +236,15 @@ class Fleet:
             state.config = cfg
             shell = RouterosShell(state, self, user="admin")
         else:
-            cfg, shell = self._boot_other(dev, state)
+            cfg = JunosConfig(dev.id, [itf.name for itf in dev.interfaces])
+            state.config = cfg
+            shell = JunosShell(state, self, user="admin")
         for line in initial_config_lines(self.inv, dev):
             reply = shell.handle(line)
-            if reply.output.strip():
+            if _REFUSED.search(reply.output):
                 raise KotanetError(f"device {dev.id}: the simulator refused its own start-up line {line!r}: "
                                    f"{reply.output.strip()}", hint="a bug in kotanet.playbooks.sshsim")
         return cfg
-
-    def _boot_other(self, dev: Device, state: DeviceState) -> tuple[ConfigView, Shell]:
-        raise KotanetError(f"device {dev.id}: no simulated shell for {dev.platform.value}",
-                           hint=f"simulated platforms: {', '.join(p.value for p in SIMULATED_PLATFORMS)}")
 
     def _build_cables(self) -> dict[Port, list[Port]]:
         """Port -> the ports at the other end of its cable, through passive splice closures."""
@@ -358,11 +388,14 @@ class Fleet:
             return IosShell(state, self, enable_secret=enable_secret)
         if state.platform is Platform.ROUTEROS:
             return RouterosShell(state, self, user=user)
-        return self._other_shell(state, user)
+        return JunosShell(state, self, user=user)
 
-    def _other_shell(self, state: DeviceState, user: str) -> Shell:
-        raise KotanetError(f"device {state.name}: no simulated shell for {state.platform.value}",
-                           hint="a bug in kotanet.playbooks.sshsim")
+    def expire_confirms(self, at: dt.datetime | None = None) -> list[str]:
+        """Roll back every Junos `commit confirmed` whose time is up (at `at`, default now); their names."""
+        now = at or self.now()
+        with self.lock:
+            return [name for name, st in self.states.items()
+                    if isinstance(st.config, JunosConfig) and st.config.expire_confirm(now)]
 
     def running_config(self, device: str) -> str:
         with self.lock:
