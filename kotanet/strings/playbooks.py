@@ -5,6 +5,10 @@ from __future__ import annotations
 from kotanet.lang import Lang
 
 STRINGS: dict[str, dict[Lang, str]] = {
+    # --- sshsim.* / transport.* (the SSH device simulator and the device transports) ---
+    "sshsim.serving": {Lang.EN: "simulating {count} SSH devices on 127.0.0.1; endpoints in {path}",
+                       Lang.ID: "mensimulasikan {count} perangkat SSH di 127.0.0.1; daftar titik akses di {path}"},
+    "sshsim.stopped": {Lang.EN: "SSH device simulation stopped", Lang.ID: "simulasi perangkat SSH dihentikan"},
     # --- playbook.* (MOPs, render, deploy, drift, backups) ---
     "playbook.mop.title": {Lang.EN: "Method of procedure: route {route}, {name}",
                            Lang.ID: "Prosedur kerja (MOP): rute {route}, {name}"},

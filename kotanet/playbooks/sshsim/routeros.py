@@ -469,7 +469,7 @@ class RouterosShell:
             if path == "/ip address":
                 return self._print_addresses(where)
             if path == "/routing ospf neighbor":
-                return self._print_neighbours()
+                return self._print_neighbours(where)
             if path == "/system identity":
                 return f"  name: {self.cfg.hostname()}\n"
             if path in MENUS:
@@ -506,9 +506,11 @@ class RouterosShell:
             out.append(f"{n:<2}{flag} {a['address']:<20}{a.get('network', ''):<16}{a['interface']}")
         return "\n".join(out) + "\n"
 
-    def _print_neighbours(self) -> str:
+    def _print_neighbours(self, where: dict[str, str]) -> str:
         out = ["Flags: V - VIRTUAL; D - DYNAMIC"]
-        for n, nb in enumerate(self.net.neighbours(self.dev.name)):
+        rows = [nb for nb in self.net.neighbours(self.dev.name)
+                if where.get("interface", nb.interface) == nb.interface]
+        for n, nb in enumerate(rows):
             out.append(f" {n}  D instance=default-v2 area=backbone address={nb.address} interface={nb.interface} "
                        f'router-id={nb.router_id} state="Full" state-changes=6 adjacency=2m51s timeout=37s')
         return "\n".join(out) + "\n"
