@@ -204,10 +204,10 @@ _TABLES: dict[Platform, _Table] = {
         counters="/interface print stats where name={itf}", counters_of=_ros_counters,
         counter_in=None, counter_out=None),
     Platform.JUNOS: _Table(
-        interface="show interfaces {itf} terse", interface_up=_junos_up,
+        interface="show interfaces terse", interface_up=_junos_up,
         ospf="show ospf neighbor", ospf_full=_ospf_row_full,
         ping="ping {far} count {count} rapid", ping_pct=_junos_ping,
-        counters="show interfaces {itf} extensive",
+        counters="show interfaces {itf}",  # the logical unit's "Input packets : N" lines
         counter_in=re.compile(r"Input\s+packets\s*:\s*(\d+)"), counter_out=re.compile(r"Output\s+packets\s*:\s*(\d+)")),
 }
 
