@@ -51,13 +51,17 @@ _E403: Responses = {403: {"model": ErrorOut, "description": "Missing CSRF token,
 _E404: Responses = {404: {"model": ErrorOut, "description": "No such thing."}}
 _E409: Responses = {409: {"model": ErrorOut, "description": "Conflicts with what exists."}}
 _E422: Responses = {422: {"model": FieldErrorsOut, "description": "Invalid input: each bad field and why."}}
+_E400: Responses = {400: {"model": ErrorOut, "description": "The body is not valid JSON."}}
 _READ: Responses = {**_E401, **_E422}
-_WRITE: Responses = {**_E401, **_E403, **_E422}
+_WRITE: Responses = {**_E400, **_E401, **_E403, **_E422}
 
 router = APIRouter(prefix="/api/v1", tags=["v1"])
 Ctx = Annotated[AppContext, Depends(app_context)]
 Reader = Annotated[Principal, Depends(api_user)]
 Id = Annotated[str, Path(min_length=1, max_length=100)]
+
+
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", min_length=1, max_length=64)]
 
 
 class _Model(BaseModel):
@@ -145,9 +149,10 @@ class AckOut(_Model):
 
 
 class WindowIn(_Model):
-    id: str | None = Field(default=None, max_length=64, description="Default: generated.")
+    id: Slug | None = Field(default=None, description="Default: generated.")
     scope: ScopeKind
-    refs: list[Annotated[str, Field(max_length=64)]] = Field(min_length=1, max_length=200)
+    refs: list[Slug] = Field(min_length=1, max_length=200,
+                             description="Ids of the inventory's sites, links, services or tenants (per scope).")
     start: dt.datetime = Field(description="ISO 8601; without an offset, the inventory's time zone.")
     end: dt.datetime
     reason: str = Field(default="", max_length=500)
@@ -189,7 +194,8 @@ class RouteStatusIn(_Model):
 
 
 class ReportIn(_Model):
-    period: str = Field(min_length=1, max_length=16, description="2026-10 (month), 2026-Q4 or 2026.")
+    period: str = Field(pattern=r"^[0-9]{4}(-(0[1-9]|1[0-2])|-Q[1-4])?$",
+                        description="2026-10 (month), 2026-Q4 or 2026; it must have started.")
     formats: list[ExportFormat] = Field(default_factory=lambda: list(ExportFormat), min_length=1, max_length=3)
 
 

@@ -12,9 +12,11 @@ from argon2 import PasswordHasher
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from kotanet import __version__
 from kotanet.i18n import t
@@ -113,6 +115,10 @@ def create_app(settings: WebSettings, *, inventory: Inventory | None = None,
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 405:  # list every method of the path, not just those of the first route found
+            methods = sorted({m for r in (*api.router.routes, *pages.router.routes) if isinstance(r, APIRoute)
+                              and r.matches(request.scope)[0] is not Match.NONE for m in (r.methods or ())})
+            return JSONResponse({"detail": exc.detail}, status_code=405, headers={"Allow": ", ".join(methods)})
         if _is_api(request) or exc.status_code in (401, 405):
             return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
         user = principal_of(request)

@@ -494,7 +494,9 @@ def _start_poller(st: CliState, inv: Inventory, store_url: str, clock: ScaledClo
 
     if run.city is None:
         return
-    plan = plan_probes(inv, run.city.address_map, interval_s=options.poll_interval_s, timeout_s=0.5, retries=0)
+    # One snmpsim process answers every agent: on a busy 2-core machine a 0.5 s timeout made healthy agents
+    # look down, so the probes get 2 s and a retry, as `kotanet monitor run` does.
+    plan = plan_probes(inv, run.city.address_map, interval_s=options.poll_interval_s, timeout_s=2.0, retries=1)
     rule = FlapRule(open_after=2, close_after=2)
     last: dict[str, str] = {}
     cycles = {"n": 0}
