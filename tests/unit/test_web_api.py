@@ -143,9 +143,10 @@ def test_405_lists_every_method_of_the_path(admin: TestClient) -> None:
     assert r.status_code == 405 and r.headers["allow"] == "DELETE, GET, PUT"
 
 
-_json = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=20),
-                     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner,
-                                                                                   max_size=5), max_leaves=12)
+_scalar = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(
+    max_size=20)
+_json = st.recursive(_scalar, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner,
+                                                                                          max_size=5), max_leaves=12)
 _fields = st.fixed_dictionaries({}, optional={
     "id": st.text(max_size=70), "scope": st.sampled_from(["site", "link", "tenant", "service", "x"]),
     "refs": st.lists(st.text(max_size=70), max_size=3), "start": st.text(max_size=40) | st.datetimes().map(str),

@@ -30,7 +30,7 @@ def _state(web: Web) -> dict[str, Any]:
     """Everything a request could change, read straight from the web database."""
     con = sqlite3.connect(web.state_dir / "web.db")
     try:
-        return {table: con.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()  # noqa: S608 - fixed names
+        return {table: con.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()
                 for table in ("users", "tokens", "maintenance", "route_status", "acks", "reports")}
     finally:
         con.close()
