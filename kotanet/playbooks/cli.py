@@ -15,7 +15,7 @@ from kotanet.lang import Lang
 
 if TYPE_CHECKING:
     from kotanet.inventory.models import Inventory
-    from kotanet.playbooks.deploy import Deployer, DeployJob, DeployReport, DriftResult, Progress
+    from kotanet.playbooks.deploy import Deployer, DeployJob, DeployOptions, DeployReport, DriftResult, Progress
     from kotanet.playbooks.render import PlatformOf
 
 __all__ = ["playbook_app"]
@@ -132,11 +132,12 @@ def _check_driver(driver: str) -> None:
         raise UsageError(f"unknown driver {driver!r}", hint="use netmiko or napalm")
 
 
-def _deployer(st: CliState, driver: str, progress: Progress | None = None) -> Deployer:
+def _deployer(st: CliState, driver: str, progress: Progress | None = None,
+              options: DeployOptions | None = None) -> Deployer:
     from kotanet.playbooks.backups import BackupStore
     from kotanet.playbooks.deploy import Deployer, Driver, make_factory
 
-    return Deployer(make_factory(Driver(driver)), BackupStore(), st.clock, progress=progress)
+    return Deployer(make_factory(Driver(driver)), BackupStore(), st.clock, progress=progress, options=options)
 
 
 def _print_report(st: CliState, report: DeployReport, *, show_diff: bool) -> None:
@@ -184,6 +185,9 @@ def deploy_cmd(
     live: Annotated[bool, typer.Option("--live", help="Allow real (non-loopback) device addresses.")] = False,
     platform: PlatformOpt = None,
     keep_radio_backup: KeepOpt = False,
+    counter_interval: Annotated[float, typer.Option("--counter-interval", min=0, help="Seconds between the two "
+                                                    "reads of the fibre's packet counters (post-check).")] = 5.0,
+    workers: Annotated[int, typer.Option("--workers", min=1, help="Devices worked on at once.")] = 16,
     as_json: JsonOpt = False,
     inventory: InventoryOpt = None,
 ) -> None:
@@ -198,6 +202,8 @@ def deploy_cmd(
     from rich.progress import BarColumn, SpinnerColumn, TextColumn
     from rich.progress import Progress as Bar
 
+    from kotanet.playbooks.deploy import DeployOptions
+
     steps = 2 if dry_run else 4  # backup, diff | backup, push, check, (rollback)
     with Bar(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[last]}"),
                   console=st.err, transient=True) as bar:
@@ -207,7 +213,8 @@ def deploy_cmd(
         def progress(device: str, phase: str) -> None:
             bar.update(task, advance=1, last=f"{device}: {phase}")
 
-        deployer = _deployer(st, driver, progress)
+        deployer = _deployer(st, driver, progress, options=DeployOptions(max_workers=workers,
+                                                                         counter_interval_s=counter_interval))
         report = deployer.dry_run(job) if dry_run else deployer.commit(job)
     if as_json:
         typer.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
