@@ -52,14 +52,15 @@ class RouteDiff:
 _Adj = dict[str, list[tuple[str, int, str, str | None]]]
 
 
-def _graph(plan: TwinPlan, down: Iterable[str]) -> tuple[_Adj, set[str]]:
+def _graph(plan: TwinPlan, down: Iterable[str], dead_sites: Iterable[str] = ()) -> tuple[_Adj, set[str]]:
     dead = set(down)
-    routers = {r.site for r in plan.routers}
-    adj: _Adj = {r.site: [] for r in plan.routers}
+    gone = set(dead_sites)
+    routers = {r.site for r in plan.routers} - gone
+    adj: _Adj = {r.site: [] for r in plan.routers if r.site not in gone}
     for b in plan.bridges:
         adj[b.site] = []
     for lk in plan.links:
-        if lk.id in dead:
+        if lk.id in dead or lk.a.site in gone or lk.b.site in gone:
             continue
         if lk.segment is None:
             assert lk.a.address is not None and lk.b.address is not None
@@ -93,14 +94,16 @@ def _dist_to(adj: _Adj, target: str) -> dict[str, int]:
     return dist
 
 
-def expected_routes(plan: TwinPlan, down: Iterable[str] = ()) -> Routes:
-    """namespace -> loopback -> the ECMP set of next hops, with the links in `down` failed."""
-    adj, routers = _graph(plan, down)
-    out: Routes = {r.namespace: {} for r in plan.routers}
-    ns = {r.site: r.namespace for r in plan.routers}
-    for dst in plan.routers:
+def expected_routes(plan: TwinPlan, down: Iterable[str] = (), dead: Iterable[str] = ()) -> Routes:
+    """namespace -> loopback -> the ECMP set of next hops, with the links in `down` failed and the routers
+    of the sites in `dead` crashed (their own kernels are not compared: a killed zebra leaves its routes)."""
+    adj, routers = _graph(plan, down, dead)
+    alive = [r for r in plan.routers if r.site in routers]
+    out: Routes = {r.namespace: {} for r in alive}
+    ns = {r.site: r.namespace for r in alive}
+    for dst in alive:
         dist = _dist_to(adj, dst.site)
-        for src in plan.routers:
+        for src in alive:
             if src.site == dst.site or src.site not in dist:
                 continue
             total = dist[src.site]

@@ -30,6 +30,7 @@ from kotanet.errors import KotanetError
 from kotanet.inventory.choices import LinkMedium
 from kotanet.lab.expected import NextHop, RouteDiff, Routes, diff_routes, expected_routes, parse_routes
 from kotanet.lab.frrconf import render_router
+from kotanet.lab.netlink import RouteReader
 from kotanet.lab.plan import (
     Bridge,
     NetworkType,
@@ -100,6 +101,8 @@ class Twin:
         self.plan = plan
         self.state_dir = state_dir
         self.faults: dict[str, FaultKind] = {}
+        self._readers: dict[str, RouteReader] = {}
+        self.dead: set[str] = set()   # sites whose router's daemons were killed
 
     # ---- life cycle -------------------------------------------------------------------------------------
 
@@ -111,10 +114,12 @@ class Twin:
         data = json.loads(path.read_text(encoding="utf-8"))
         twin = cls(plan_from_json(data["plan"]), state_dir)
         twin.faults = {k: FaultKind(v) for k, v in data.get("faults", {}).items()}
+        twin.dead = set(data.get("dead", []))
         return twin
 
     def save(self) -> None:
-        data = {"plan": plan_to_json(self.plan), "faults": {k: v.value for k, v in sorted(self.faults.items())}}
+        data = {"plan": plan_to_json(self.plan), "faults": {k: v.value for k, v in sorted(self.faults.items())},
+                "dead": sorted(self.dead)}
         tmp = self.state_dir / f".{STATE_FILE}.tmp"
         tmp.write_text(json.dumps(data, indent=1), encoding="utf-8")
         tmp.replace(self.state_dir / STATE_FILE)
@@ -201,19 +206,39 @@ class Twin:
                 *args]
 
     def down(self) -> None:
+        self.close()
         cleanup(self.state_dir, self.plan.prefix)
 
     # ---- routes and convergence ------------------------------------------------------------------------
 
     def kernel_routes(self) -> Routes:
-        def one(r: Router) -> tuple[str, dict[str, frozenset[NextHop]]]:
-            return r.namespace, parse_routes(_run(["ip", "-n", r.namespace, "-j", "route", "show", "proto",
-                                                        "ospf"]))
-        with ThreadPoolExecutor(WORKERS) as pool:
-            return dict(pool.map(one, self.plan.routers))
+        """Every router's OSPF host routes, read over netlink sockets kept open (one per namespace)."""
+        out: Routes = {}
+        for r in self.plan.routers:
+            reader = self._readers.get(r.namespace)
+            if reader is None:
+                reader = self._readers[r.namespace] = RouteReader(r.namespace)
+            out[r.namespace] = reader.ospf_routes()
+        return out
+
+    def kernel_routes_ip(self, router: Router) -> dict[str, frozenset[NextHop]]:
+        """One router's OSPF host routes as `ip -j route show proto ospf` prints them."""
+        return parse_routes(_run(["ip", "-n", router.namespace, "-j", "route", "show", "proto", "ospf"]))
+
+    def close(self) -> None:
+        for reader in self._readers.values():
+            reader.close()
+        self._readers.clear()
 
     def expected(self) -> Routes:
-        return expected_routes(self.plan, down=set(self.faults))
+        return expected_routes(self.plan, down=set(self.faults), dead=self.dead)
+
+    def route_diffs(self) -> list[RouteDiff]:
+        return diff_routes(self.expected(), self.kernel_routes())
+
+    def missing_namespaces(self) -> list[str]:
+        have = set(list_namespaces())
+        return [ns for ns in self.plan.namespaces() if ns not in have]
 
     def wait_converged(self, timeout: float = 60.0, *, poll: float = 0.05) -> tuple[float, list[RouteDiff]]:
         """Poll the kernels until their OSPF routes are the expected ones. Returns (seconds, remaining diffs):
@@ -267,6 +292,16 @@ class Twin:
             pid_file = self.router_dir(router) / f"{name}.pid"
             with contextlib.suppress(OSError, ValueError):
                 os.kill(int(pid_file.read_text().strip()), signal.SIGKILL)
+        self.dead.add(site)
+        self.save()
+
+    def revive_router(self, site: str) -> None:
+        """Start a killed router's daemons again, with its rendered config."""
+        router = self.plan.router(site)
+        _run(["ip", "-n", router.namespace, "route", "flush", "proto", "ospf"])
+        self._start_router(router)
+        self.dead.discard(site)
+        self.save()
 
     # ---- status -----------------------------------------------------------------------------------------
 
@@ -281,17 +316,19 @@ class Twin:
                 "bridges": [b.namespace for b in self.plan.bridges],
                 "links": len(self.plan.links),
                 "skipped": [{"link": s.link, "reason": s.reason.value, "detail": s.detail} for s in self.plan.skipped],
-                "faults": {k: v.value for k, v in sorted(self.faults.items())}}
+                "faults": {k: v.value for k, v in sorted(self.faults.items())}, "dead": sorted(self.dead)}
 
     def memory_kib(self) -> int:
-        """Resident memory of every process in the lab's namespaces (KiB)."""
+        """Memory of every process in the lab's namespaces (KiB): the proportional set size, so that the
+        shared FRR libraries count once, not once per daemon."""
         total = 0
         for ns in self.plan.namespaces():
             for pid in namespace_pids(ns):
                 with contextlib.suppress(OSError):
-                    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                        if line.startswith("VmRSS:"):
+                    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                        if line.startswith("Pss:"):
                             total += int(line.split()[1])
+                            break
         return total
 
 

@@ -82,12 +82,13 @@ def test_missing_addresses_are_allocated_from_the_pool(inv: Inventory) -> None:
     # strip the addresses of one link's two interfaces
     target = next(lk for lk in inv.links if lk.id == "fo-dc--noc")
     devices = []
+    names = {target.a.interface, target.b.interface}
     for d in inv.devices:
         if d.id in (target.a.device, target.b.device):
-            names = {target.a.interface, target.b.interface}
-            d = d.model_copy(update={"interfaces": [i.model_copy(update={"addresses": []}) if i.name in names else i
-                                                    for i in d.interfaces]})
-        devices.append(d)
+            devices.append(d.model_copy(update={"interfaces": [
+                i.model_copy(update={"addresses": []}) if i.name in names else i for i in d.interfaces]}))
+        else:
+            devices.append(d)
     stripped = inv.model_copy(update={"devices": devices})
     plan = plan_twin(stripped)
     a = plan.link("fo-dc--noc").a.address
