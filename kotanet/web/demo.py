@@ -29,6 +29,7 @@ import os
 import secrets
 import signal
 import socket
+import subprocess
 import threading
 import time
 from collections import Counter
@@ -281,7 +282,7 @@ class _Running:
 
     stop: threading.Event = field(default_factory=threading.Event)
     city: SimulatedCity | None = None
-    fleet: Any = None  # an SshFleet (kotanet.playbooks.sshsim) when it started
+    fleet: _SshFleetProcess | None = None  # the simulated SSH devices when they started
     lab: Any = None  # the digital twin's handle when `--lab` used it
     server: Any = None  # uvicorn.Server
     threads: list[threading.Thread] = field(default_factory=list)
@@ -308,7 +309,9 @@ def _live_part(st: CliState, options: DemoOptions, demo_dir: Path, store_url: st
         url = f"http://{options.host}:{sock.getsockname()[1]}/"
         if moved:
             st.out.print(st.t("demo.live.port_moved", port=options.port, url=url), highlight=False)
-        _start_poller(st, inv, store_url, clock, options, run)
+        window = (clock.base + dt.timedelta(seconds=scenario.window_start_s),
+                  clock.base + dt.timedelta(seconds=scenario.window_end_s), f"link:{scenario.maintenance_link}")
+        _start_poller(st, inv, store_url, clock, options, run, window)
         if run.city is not None:
             _start_scenario(st, run.city, scenario, clock, options, run, wall=SystemClock())
         _print_welcome(st, url, logins, scenario, options, demo_dir)
@@ -348,7 +351,7 @@ def _start_agents(st: CliState, options: DemoOptions, inv: Inventory, demo_dir: 
     counts = city.summary()
     st.out.print(st.t("demo.live.city", agents=counts["agents"], services=counts["services"],
                       seconds=f"{city.startup_s:.1f}"), highlight=False)
-    run.fleet = _fleet_up(st, inv, demo_dir)
+    run.fleet = _fleet_up(st, demo_dir)
     return set(city.agents)
 
 
@@ -385,27 +388,75 @@ def _lab_up(st: CliState, inv: Inventory, lab_dir: Path) -> Any:
     return handle
 
 
-def _fleet_up(st: CliState, inv: Inventory, demo_dir: Path) -> Any:
-    """The simulated SSH devices (kotanet.playbooks.sshsim, another area), guarded: if they cannot start the
-    demo goes on without them and says so."""
-    import importlib
+def _fleet_up(st: CliState, demo_dir: Path) -> Any:
+    """The simulated SSH devices (`python -m kotanet.playbooks.sshsim`, the playbooks area) as a child process
+    writing its endpoint map and generated credentials into the demo directory; guarded: if it cannot start,
+    the demo goes on without it and says so."""
+    import importlib.util
 
-    try:
-        sshsim = importlib.import_module("kotanet.playbooks.sshsim")
-        fleet_cls = sshsim.SshFleet
-    except (ImportError, AttributeError):
+    if importlib.util.find_spec("kotanet.playbooks.sshsim.server") is None:
         st.out.print(st.t("demo.live.ssh_missing"), highlight=False)
         return None
     try:
         with st.err.status(st.t("demo.live.ssh_starting")):
-            fleet = fleet_cls(inv, demo_dir / "ssh")
-            fleet.__enter__()
-    except Exception as exc:  # the SSH fleet failing must not stop the demo
-        st.out.print(st.t("demo.live.ssh_failed", error=f"{type(exc).__name__}: {exc}"), highlight=False)
+            fleet = _SshFleetProcess.start(demo_dir, lang=st.lang.value)
+    except (KotanetError, OSError) as exc:
+        st.out.print(st.t("demo.live.ssh_failed", error=str(exc)), highlight=False)
         return None
-    count = len(getattr(fleet, "devices", ()) or ())
-    st.out.print(st.t("demo.live.ssh", n=count), highlight=False)
+    st.out.print(st.t("demo.live.ssh", n=fleet.devices, path=str(demo_dir / _SSH_ENDPOINTS)), highlight=False)
     return fleet
+
+
+_SSH_ENDPOINTS = "ssh-simulation.json"
+
+
+class _SshFleetProcess:
+    """`python -m kotanet.playbooks.sshsim --state-dir DIR` started and stopped by its pid."""
+
+    def __init__(self, popen: subprocess.Popen[bytes], devices: int) -> None:
+        self.popen = popen
+        self.devices = devices
+
+    @property
+    def pid(self) -> int:
+        return self.popen.pid
+
+    @classmethod
+    def start(cls, state_dir: Path, *, lang: str, timeout_s: float = 60.0) -> _SshFleetProcess:
+        import json
+        import sys
+
+        log = state_dir / "sshsim.log"
+        endpoints = state_dir / _SSH_ENDPOINTS
+        endpoints.unlink(missing_ok=True)
+        with log.open("ab") as out:
+            popen = subprocess.Popen([sys.executable, "-m", "kotanet.playbooks.sshsim", "--state-dir", str(state_dir),
+                                      "--lang", lang], stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+                                     start_new_session=True)
+        proc = cls(popen, 0)
+        deadline = time.monotonic() + timeout_s
+        try:
+            while not endpoints.exists():
+                if popen.poll() is not None:
+                    tail = log.read_text(errors="replace").strip().splitlines()[-1:] or [""]
+                    raise KotanetError(f"exited with {popen.returncode}: {tail[0]}")
+                if time.monotonic() > deadline:
+                    raise KotanetError(f"no endpoint map after {timeout_s:g} s (see {log})")
+                time.sleep(0.1)
+            proc.devices = len(json.loads(endpoints.read_text(encoding="utf-8")).get("devices", {}))
+        except BaseException:
+            proc.down()
+            raise
+        return proc
+
+    def down(self, grace_s: float = 5.0) -> None:
+        if self.popen.poll() is None:
+            self.popen.send_signal(signal.SIGTERM)
+            try:
+                self.popen.wait(grace_s)
+            except subprocess.TimeoutExpired:
+                self.popen.kill()
+                self.popen.wait(grace_s)
 
 
 def _create_users(demo_dir: Path, seed: int) -> list[tuple[str, str, str]]:
@@ -482,9 +533,9 @@ def _start_server(st: CliState, demo_dir: Path, store_url: str, clock: ScaledClo
 
 
 def _start_poller(st: CliState, inv: Inventory, store_url: str, clock: ScaledClock, options: DemoOptions,
-                  run: _Running) -> None:
+                  run: _Running, window: tuple[dt.datetime, dt.datetime, str]) -> None:
     """The poller (SNMP + HTTP) on the simulated city into the demo store, in its own thread and event loop;
-    prints each target's state change with its demo time."""
+    prints each target's state change with its demo time (and whether the maintenance `window` covers it)."""
     from kotanet.monitors.http import HttpProbe
     from kotanet.monitors.poller import Poller, PollerOptions, plan_probes
     from kotanet.monitors.probe import ProbeKind
@@ -514,8 +565,9 @@ def _start_poller(st: CliState, inv: Inventory, store_url: str, clock: ScaledClo
                                   demo=f"{options.poll_interval_s * options.speed:g}"), highlight=False)
             return
         for target, new in changes:
+            planned = target == window[2] and window[0] <= report.at < window[1]
             st.out.print(st.t("demo.live.change", at=f"{report.at.astimezone(_WIB):%H:%M}", target=target,
-                              state=new), highlight=False)
+                              state=new, note=st.t("demo.live.in_window") if planned else ""), highlight=False)
         if report.store_error:
             st.err.print(st.t("mon.store_error", error=report.store_error), highlight=False)
 
@@ -609,18 +661,14 @@ def _stop_all(run: _Running) -> None:
         run.server.should_exit = True
     for thread in run.threads:
         thread.join(timeout=15)
-    for what in (run.fleet, run.lab):
-        if what is None:
-            continue
+    if run.fleet is not None:
         with contextlib.suppress(Exception):
-            down = getattr(what, "down", None)
-            if callable(down):
-                down()
-            else:
-                what.__exit__(None, None, None)
+            run.fleet.down()
+    if run.lab is not None:
+        with contextlib.suppress(Exception):
+            run.lab.down()  # kotanet.lab.api.Lab.down: the namespaces and FRR processes
     if run.city is not None:
         run.city.stop()
-
 
 
 def _main() -> None:

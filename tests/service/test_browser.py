@@ -96,6 +96,7 @@ class Session:
 
     def shot(self, name: str) -> Path:
         path = SHOTS / f"{name}.png"
+        self.page.evaluate("window.scrollTo(0, 0)")  # sticky headers would otherwise land mid-page in the shot
         self.page.screenshot(path=str(path), full_page=True)
         return path
 

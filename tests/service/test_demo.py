@@ -159,6 +159,7 @@ def test_live_demo_serves_runs_the_scenario_and_ctrl_c_leaves_nothing_running(tm
     proc = subprocess.Popen([*DEMO, "demo", "--port", str(taken_port)], env=_env(tmp_path), stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True, start_new_session=True)
     reader = _Reader(proc)
+    children: set[int] = set()
     try:
         m = reader.wait_for(r"NOC dashboard: (http://127\.0\.0\.1:(\d+)/)", timeout=180)
         url, port = m.group(1), int(m.group(2))
@@ -182,20 +183,40 @@ def test_live_demo_serves_runs_the_scenario_and_ctrl_c_leaves_nothing_running(tm
         assert f"scenario: down link:{flap}" in reader.text()
 
         children = _descendants(proc.pid)
-        assert children, "the demo should have started snmpsim"
-        assert any(pid in children for pid in sim["pids"].values() if pid != proc.pid)
+        assert any(pid in children for pid in sim["pids"].values() if pid != proc.pid)  # snmpsim
+        ssh = json.loads((tmp_path / "demo" / "ssh-simulation.json").read_text())
+        assert ssh["pid"] in children and len(ssh["devices"]) >= 10
+        ssh_ports = [int(ep["port"]) for ep in ssh["devices"].values()]
+        assert all(_tcp_open(p) for p in ssh_ports[:5])
         proc.send_signal(signal.SIGINT)
         assert proc.wait(timeout=60) == 0, reader.text()
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+    except BaseException:
+        _stop(proc, children)  # only on failure: on success the checks below must see what the demo left
+        raise
     time.sleep(0.2)
     assert "demo stopped" in reader.text()
     assert [p for p in children if _alive(p)] == []
     assert not _tcp_open(port)
     assert all(_udp_free(p) for p in snmp_ports)
+    assert not any(_tcp_open(p) for p in ssh_ports)
     assert not (tmp_path / "demo" / "simulation.json").exists()
+    assert not (tmp_path / "demo" / "ssh-simulation.json").exists()
+
+
+def _stop(proc: subprocess.Popen[str], children: set[int]) -> None:
+    """After a failed assertion: stop the demo as a user would (SIGINT), then by force, children included
+    (they run in sessions of their own, out of reach of the demo's process group)."""
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            children |= _descendants(proc.pid)
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    for pid in children:
+        if _alive(pid):
+            os.kill(pid, signal.SIGKILL)
 
 
 def test_duration_stops_the_demo_by_itself(tmp_path: Path) -> None:
