@@ -8,8 +8,10 @@ Each test runs once per transport:
 - `fleet-routeros`: the same CLI logic over the simulator's shells without SSH (`MemoryFleet`). Tier `unit`.
 - `memory`: the bare dict-of-configs transport (`MemoryDevices`). Tier `unit`.
 
-The napalm transport's part of the suite runs against napalm's own `mock` driver, which replays recorded
-answers and keeps no config: see tests/unit/test_napalm_transport.py.
+- `napalm-ios`: napalm's IOS driver against the simulator, for what it can do without SCP (session,
+  `get_config`, authentication and reachability errors, no credential in any error). Its config methods need
+  SCP and the archive feature, which no simulator has: they skip here and run against napalm's own `mock`
+  driver in tests/unit/test_napalm_transport.py. Tier `cli`.
 """
 
 from __future__ import annotations
@@ -81,6 +83,12 @@ class Harness:
     candidate: str
     reject_pattern: str                       # matches exactly one line of `candidate`
     applied_marker: str                       # text the running config shows once `candidate` is applied
+    config_ops: bool = True                   # False: the peer cannot take a candidate (napalm IOS: no SCP)
+
+    def need_config_ops(self) -> None:
+        if not self.config_ops:
+            pytest.skip("napalm's IOS driver stages a candidate with SCP and the archive feature, which the "
+                        "simulator lacks; tests/unit/test_napalm_transport.py covers it with napalm's mock driver")
 
     def transport(self, endpoint: DeviceEndpoint | None = None) -> DeviceTransport:
         return self.make(endpoint or self.endpoint)
@@ -114,6 +122,19 @@ def _ssh_harness(platform: Platform) -> Iterator[Harness]:
             candidate=route_config(device).text, reject_pattern=reject, applied_marker=marker)
 
 
+def _napalm_harness() -> Iterator[Harness]:
+    from kotanet.playbooks.napalm_transport import NapalmTransport
+    from kotanet.playbooks.sshsim.server import SshFleet
+
+    device, reject, marker = CASES[Platform.IOS]
+    with SshFleet(bogor(), [device]) as fleet:
+        yield Harness(
+            name="napalm-ios", endpoint=fleet.endpoints[device], make=lambda ep: NapalmTransport(ep, timeout=10),
+            device_config=lambda: clean_running_config(Platform.IOS, fleet.running_config(device)),
+            set_faults=lambda f: fleet.set_faults(device, f),
+            candidate=route_config(device).text, reject_pattern=reject, applied_marker=marker, config_ops=False)
+
+
 def _fleet_harness(platform: Platform) -> Iterator[Harness]:
     device, reject, marker = CASES[platform]
     mf = MemoryFleet(bogor(), [device])
@@ -139,6 +160,7 @@ def _memory_harness() -> Iterator[Harness]:
     pytest.param("netmiko-ios", marks=pytest.mark.cli),
     pytest.param("netmiko-routeros", marks=pytest.mark.cli),
     pytest.param("netmiko-junos", marks=pytest.mark.cli),
+    pytest.param("napalm-ios", marks=pytest.mark.cli),
     pytest.param("fleet-ios", marks=pytest.mark.unit),
     pytest.param("fleet-routeros", marks=pytest.mark.unit),
     pytest.param("fleet-junos", marks=pytest.mark.unit),
@@ -148,6 +170,9 @@ def harness(request: pytest.FixtureRequest) -> Iterator[Harness]:
     kind: str = request.param
     if kind == "memory":
         yield from _memory_harness()
+        return
+    if kind == "napalm-ios":
+        yield from _napalm_harness()
         return
     family, _, plat = kind.partition("-")
     platform = Platform(plat)
@@ -174,6 +199,7 @@ def test_running_config_is_what_the_device_holds(harness: Harness) -> None:
 
 
 def test_compare_shows_the_change_and_changes_nothing(harness: Harness) -> None:
+    harness.need_config_ops()
     before = harness.device_config()
     t = harness.transport()
     t.open()
@@ -188,6 +214,7 @@ def test_compare_shows_the_change_and_changes_nothing(harness: Harness) -> None:
 
 
 def test_commit_applies_and_is_idempotent(harness: Harness) -> None:
+    harness.need_config_ops()
     before = harness.device_config()
     assert harness.applied_marker not in before
     t = harness.transport()
@@ -204,6 +231,7 @@ def test_commit_applies_and_is_idempotent(harness: Harness) -> None:
 
 
 def test_rollback_restores_the_config_exactly(harness: Harness) -> None:
+    harness.need_config_ops()
     before = harness.device_config()
     t = harness.transport()
     t.open()
@@ -220,6 +248,7 @@ def test_rollback_restores_the_config_exactly(harness: Harness) -> None:
 def test_a_rejected_line_raises_with_the_line_and_changes_nothing(harness: Harness) -> None:
     import re
 
+    harness.need_config_ops()
     before = harness.device_config()
     harness.set_faults(DeviceFaults(reject_line=harness.reject_pattern))
     rejected = [ln.strip() for ln in harness.candidate.splitlines() if re.search(harness.reject_pattern, ln.strip())]
@@ -237,6 +266,7 @@ def test_a_rejected_line_raises_with_the_line_and_changes_nothing(harness: Harne
 
 
 def test_a_session_dropped_halfway_can_be_rolled_back(harness: Harness) -> None:
+    harness.need_config_ops()
     before = harness.device_config()
     harness.set_faults(DeviceFaults(drop_after_lines=2))
     t = harness.transport()
