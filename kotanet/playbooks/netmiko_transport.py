@@ -469,7 +469,7 @@ class CliTransport:
 
     def confirm_commit(self) -> None:
         if self.platform is Platform.JUNOS and self._pending_confirm:
-            out = self._run(lambda c: c.config([], enter=True, exit_=False) + c.command("commit"))
+            out = self._run(lambda c: c.command("configure") + c.command("commit"))
             self._run(lambda c: c.command("exit configuration-mode"))
             if "commit complete" not in out:
                 raise self._fail(FailureKind.REJECTED, "confirming the commit failed", line="commit",
@@ -482,7 +482,7 @@ class CliTransport:
                              hint="rollback() follows a commit_config()")
         if self.platform is Platform.JUNOS:
             if self._committed:
-                out = self._run(lambda c: c.config(["rollback 1"], enter=True, exit_=False) + c.command("commit"))
+                out = self._run(lambda c: c.command("configure") + c.command("rollback 1") + c.command("commit"))
                 self._run(lambda c: c.command("exit configuration-mode"))
                 if "commit complete" not in out:
                     raise self._fail(FailureKind.REJECTED, "rollback 1 did not commit", line="rollback 1",
@@ -552,7 +552,7 @@ class NetmikoChannel:
             raise
 
     def command(self, cmd: str) -> str:
-        if self.platform is Platform.JUNOS and (cmd.startswith(("commit", "rollback"))
+        if self.platform is Platform.JUNOS and (cmd.startswith(("commit", "rollback", "configure"))
                                                 or cmd == "exit configuration-mode"):
             return self._guard(lambda: str(self.conn.send_command(
                 cmd, expect_string=r"[>#]\s*$", read_timeout=self.read_timeout, strip_prompt=False,

@@ -159,3 +159,23 @@ def test_a_route_pushed_over_ssh_passes_its_post_checks_unless_an_optic_is_dead(
         assert "Success rate is 100 percent (5/5)" in out["ping 10.255.0.2 repeat 5"]
         assert " R  sfp1 " in rout["/interface print where name=sfp1"]
         assert "received=3" in rout["/ping 10.255.0.1 count=3"]
+
+
+@pytest.mark.parametrize("confirmed", [True, False], ids=["confirmed", "not-confirmed"])
+def test_junos_commit_confirm_over_ssh(confirmed: bool) -> None:
+    import datetime as dt
+
+    device = "disdukcapil-r1"
+    with SshFleet(bogor(), [device]) as fleet:
+        before = fleet.running_config(device)
+        t = NetmikoTransport(fleet.endpoints[device])
+        t.open()
+        t.load_merge_candidate("set system ntp server 10.20.0.1\n")
+        t.commit_config(confirm_seconds=90)
+        assert "set system ntp server 10.20.0.1\n" in fleet.running_config(device)
+        if confirmed:
+            t.confirm_commit()
+        later = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=3)  # past the 2 minutes asked for
+        assert fleet.fleet.expire_confirms(later) == ([] if confirmed else [device])
+        assert (fleet.running_config(device) == before) is not confirmed
+        t.close()
