@@ -161,7 +161,7 @@ def _print_report(st: CliState, report: DeployReport, *, show_diff: bool) -> Non
         for r in report.devices:
             if r.diff.strip():
                 st.out.print(f"[bold]{st.t('playbook.diff', device=r.device)}[/bold]")
-                st.out.print(r.diff.rstrip(), markup=False, highlight=False)
+                st.out.print(r.diff.rstrip(), markup=False, highlight=False, soft_wrap=True)
             elif r.ok:
                 st.out.print(st.t("playbook.no_diff", device=r.device), highlight=False)
 

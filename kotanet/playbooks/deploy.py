@@ -30,7 +30,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
 
 from kotanet.clock import Clock
 from kotanet.errors import KotanetError, UsageError
@@ -347,7 +346,8 @@ class Deployer:
             if not any(s.failed for s in sessions) and self.options.checks:
                 self._post_checks(sessions, job)
             if not _bad(sessions) and self.options.confirm_seconds is not None:
-                self._parallel(sessions, lambda s: s.transport.confirm_commit() if s.transport else None)
+                self._parallel([s for s in sessions if s.pushed],
+                               lambda s: s.transport.confirm_commit() if s.transport else None)
             if _bad(sessions):
                 self._parallel([s for s in sessions if s.pushed], self._rollback)
                 return self._report(job, sessions, applied=False)
@@ -360,6 +360,10 @@ class Deployer:
         self._note(s.device, "push")
         s.transport.load_merge_candidate(s.config.text)
         s.diff = redact(s.transport.compare_config(), self._secrets)
+        if not s.diff.strip():  # already applied: committing again would only repeat `add` commands
+            s.transport.discard_config()
+            s.committed = True
+            return
         s.pushed = True
         s.transport.commit_config(confirm_seconds=self.options.confirm_seconds)
         s.committed = True
@@ -420,7 +424,7 @@ class Deployer:
         results: list[DeviceResult] = []
         for s in sessions:
             if applied:
-                status = DeviceStatus.APPLIED
+                status = DeviceStatus.APPLIED if s.pushed else DeviceStatus.UNCHANGED
             elif s.pushed and (not s.rolled_back or not s.rollback_verified):
                 status = DeviceStatus.ROLLBACK_FAILED
             elif s.failed or any(not c.passed for c in s.checks):
@@ -583,8 +587,8 @@ def make_factory(driver: Driver) -> TransportFactory:
         import importlib
 
         mod = importlib.import_module("kotanet.playbooks.napalm_transport")
-        napalm_cls = mod.NapalmTransport
-        return lambda ep: napalm_cls(ep)
+        napalm: TransportFactory = mod.NapalmTransport
+        return napalm
     from kotanet.playbooks.netmiko_transport import NetmikoTransport
 
-    return lambda ep: NetmikoTransport(ep)
+    return NetmikoTransport

@@ -332,3 +332,16 @@ def test_no_credential_in_any_output(inv: Inventory, plan: MigrationPlan, fleet:
     assert "**********" in blob  # the backup of the IOS device, redacted
     assert PASSWORD not in blob
     assert ENABLE not in blob
+
+
+def test_commit_of_an_applied_route_changes_nothing(inv: Inventory, plan: MigrationPlan, fleet: MemoryDevices,
+                                                    tmp_path: Path) -> None:
+    deployer = _deployer(fleet, tmp_path)
+    job = _job(inv, plan, fleet)
+    assert deployer.commit(job).outcome is Outcome.APPLIED
+    commits = {d: fleet.commits(d) for d in BEFORE}
+    again = deployer.commit(job)
+    assert again.outcome is Outcome.APPLIED and again.exit_code == 0
+    assert {r.status for r in again.devices} == {DeviceStatus.UNCHANGED}
+    assert all(c.passed for r in again.devices for c in r.checks)
+    assert {d: fleet.commits(d) for d in BEFORE} == commits
