@@ -188,6 +188,10 @@ def deploy_cmd(
     counter_interval: Annotated[float, typer.Option("--counter-interval", min=0, help="Seconds between the two "
                                                     "reads of the fibre's packet counters (post-check).")] = 5.0,
     workers: Annotated[int, typer.Option("--workers", min=1, help="Devices worked on at once.")] = 16,
+    commit_confirm: Annotated[int | None, typer.Option("--commit-confirm", min=30, help="Where the platform has "
+                                                       "it (Junos), commit confirmed: the device reverts by itself "
+                                                       "unless the post-checks pass within SECONDS.",
+                                                       show_default=False)] = None,
     as_json: JsonOpt = False,
     inventory: InventoryOpt = None,
 ) -> None:
@@ -213,8 +217,8 @@ def deploy_cmd(
         def progress(device: str, phase: str) -> None:
             bar.update(task, advance=1, last=f"{device}: {phase}")
 
-        deployer = _deployer(st, driver, progress, options=DeployOptions(max_workers=workers,
-                                                                         counter_interval_s=counter_interval))
+        deployer = _deployer(st, driver, progress, options=DeployOptions(
+            max_workers=workers, counter_interval_s=counter_interval, confirm_seconds=commit_confirm))
         report = deployer.dry_run(job) if dry_run else deployer.commit(job)
     if as_json:
         typer.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
