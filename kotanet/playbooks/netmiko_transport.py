@@ -104,13 +104,21 @@ def _hc_platform(platform: Platform) -> Any:
     return HcPlatform.JUNIPER_JUNOS if platform is Platform.JUNOS else HcPlatform.CISCO_IOS
 
 
+def _hc_text(platform: Platform, text: str) -> str:
+    """The config without the lines that only close a section (`exit`, `end`): FRR prints them in its
+    running config, and hier_config would take them for commands."""
+    if platform is Platform.JUNOS:
+        return text
+    return "\n".join(ln for ln in text.splitlines() if ln.strip() not in ("exit", "end", "exit-address-family"))
+
+
 def ios_remediation(platform: Platform, running: str, target: str) -> list[str]:
     """hier_config's remediation: the commands that take `running` to `target` (both full configs)."""
     from hier_config import WorkflowRemediation, get_hconfig
 
     hp = _hc_platform(platform)
-    run = get_hconfig(hp, running)
-    rem = WorkflowRemediation(run, get_hconfig(hp, target)).remediation_config
+    run = get_hconfig(hp, _hc_text(platform, running))
+    rem = WorkflowRemediation(run, get_hconfig(hp, _hc_text(platform, target))).remediation_config
     if platform is not Platform.JUNOS:
         # IOS never shows `no shutdown`: it is a change only where the running config says `shutdown`
         for sec in list(rem.children):
@@ -130,7 +138,7 @@ def ios_future(platform: Platform, running: str, candidate: str) -> str:
     from hier_config import get_hconfig
 
     hp = _hc_platform(platform)
-    future = get_hconfig(hp, running).future(get_hconfig(hp, candidate))
+    future = get_hconfig(hp, _hc_text(platform, running)).future(get_hconfig(hp, _hc_text(platform, candidate)))
     return "\n".join(future.dump_simple()) + "\n"
 
 
