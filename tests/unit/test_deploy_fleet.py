@@ -126,3 +126,28 @@ def test_failure_leaves_every_device_as_before(inv: Inventory, plan: MigrationPl
             assert r.status in (DeviceStatus.ROLLED_BACK, DeviceStatus.NOT_PUSHED), r
     fleet.set_faults(device, DeviceFaults())
     assert _configs(fleet, job) == before
+
+
+def test_commit_confirmed_is_confirmed_after_the_checks(junos_inv: Inventory, tmp_path: Path) -> None:
+    """Junos with commit-confirm: the post-checks pass, the commit is confirmed, and the device's own timer
+    no longer reverts it."""
+    plan = plan_migrations(junos_inv)
+    fleet, job = _setup(junos_inv, plan, "7")
+    deployer = Deployer(fleet.transport, BackupStore(tmp_path / "b"), CLOCK,
+                        options=DeployOptions(counter_interval_s=0, confirm_seconds=120), sleep=lambda s: None)
+    assert deployer.commit(job).outcome is Outcome.APPLIED
+    assert fleet.fleet.expire_confirms(dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)) == []
+    assert "family inet address 10.255.0.30/30" in fleet.running_config(JUNOS_DEVICE)
+
+
+def test_unconfirmed_commit_reverts_by_itself(junos_inv: Inventory) -> None:
+    """The control: the same commit without the confirm is reverted by the device when its timer runs out."""
+    plan = plan_migrations(junos_inv)
+    fleet, job = _setup(junos_inv, plan, "7")
+    t = fleet.transport(job.endpoints[JUNOS_DEVICE])
+    t.open()
+    t.load_merge_candidate(job.configs[JUNOS_DEVICE].text)
+    t.commit_config(confirm_seconds=120)
+    assert "10.255.0.30/30" in fleet.running_config(JUNOS_DEVICE)
+    assert fleet.fleet.expire_confirms(dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)) == [JUNOS_DEVICE]
+    assert "10.255.0.30/30" not in fleet.running_config(JUNOS_DEVICE)
