@@ -19,8 +19,9 @@ class DeviceFaults:
 
     - `reject_line`: a regular expression; a config line it matches (``re.search``) is refused with the
       platform's own error text, and the config stays as it was before that line.
-    - `drop_after_lines`: the session drops after this many config lines have been accepted (the lines
-      before the drop stay applied, as on a real device that loses its management path halfway).
+    - `drop_after_lines`: a session drops when it sends a config line after this many config lines were
+      accepted in that session (the lines before the drop stay applied, as on a real device that loses its
+      management path halfway). Show commands do not count.
     - `refuse_auth`: every login fails, whatever the password.
     - `unreachable`: the device's port is closed.
     - `down_interfaces`: interfaces that never come up (a dead optic): post-checks on them fail.
