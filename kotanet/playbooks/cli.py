@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from kotanet.inventory.models import Inventory
     from kotanet.playbooks.deploy import Deployer, DeployJob, DeployOptions, DeployReport, DriftResult, Progress
     from kotanet.playbooks.render import PlatformOf
+    from kotanet.topology.plan import MigrationPlan
 
 __all__ = ["playbook_app"]
 
@@ -106,7 +107,8 @@ def render_cmd(
 
 # -- deploy ---------------------------------------------------------------------------------------
 def _job(st: CliState, inv: Inventory, route: str, *, keep_radio_backup: bool, platform: str | None,
-         targets: Path | None, secrets: Path | None, live: bool) -> DeployJob:
+         targets: Path | None, secrets: Path | None, live: bool, plan: MigrationPlan | None = None,
+         quiet: bool = False) -> DeployJob:
     from kotanet.playbooks.credentials import load_credentials
     from kotanet.playbooks.deploy import build_job, default_targets_path, load_targets, resolve_endpoints
 
@@ -117,10 +119,10 @@ def _job(st: CliState, inv: Inventory, route: str, *, keep_radio_backup: bool, p
         target_map, origin = load_targets(targets), str(targets)
     elif default_targets_path().exists():
         target_map, origin = load_targets(default_targets_path()), str(default_targets_path())
-    if target_map is not None:
+    if target_map is not None and not quiet:
         st.err.print(st.t("playbook.targets", path=origin), style="cyan", highlight=False)
     creds = load_credentials(secrets)
-    return build_job(inv, route, keep_radio_backup=keep_radio_backup, platform_of=platform_of,
+    return build_job(inv, route, keep_radio_backup=keep_radio_backup, platform_of=platform_of, plan=plan,
                      endpoints=lambda devices: resolve_endpoints(inv, devices, creds, targets=target_map,
                                                                  live=live, targets_origin=origin))
 
@@ -254,7 +256,7 @@ def drift_cmd(
     plan = plan_migrations(inv, keep_radio_backup=keep_radio_backup)
     route_ids = [r.route for r in plan.routes] if all_routes else [plan.route(str(route)).route]
     jobs = [_job(st, inv, rid, keep_radio_backup=keep_radio_backup, platform=platform, targets=targets,
-                 secrets=secrets, live=live) for rid in route_ids]
+                 secrets=secrets, live=live, plan=plan, quiet=i > 0) for i, rid in enumerate(route_ids)]
     deployer = _deployer(st, driver)
     found: list[tuple[str, DriftResult]] = []
     with st.err.status(st.t("playbook.drift.title")):
@@ -266,7 +268,7 @@ def drift_cmd(
         from rich.table import Table
 
         table = Table(title=st.t("playbook.drift.title"))
-        for col in ("route", "device", "compliant", "missing"):
+        for col in ("route", "device", "compliant", "missing", "since_backup"):
             table.add_column(st.t(f"playbook.col.{col}"), overflow="fold")
         for r, d in found:
             if d.compliant is None:
@@ -275,7 +277,10 @@ def drift_cmd(
                 mark, detail = f"[green]{st.t('playbook.drift.yes')}[/]", ""
             else:
                 mark, detail = f"[bold red]{st.t('playbook.drift.no')}[/]", d.missing.rstrip()
-            table.add_row(r, d.device, mark, detail)
+            changed = [ln for ln in d.since_backup.splitlines() if ln[:1] in "+-" and ln[:3] not in ("+++", "---")]
+            since = "" if d.last_backup is None else st.t("playbook.drift.since", n=len(changed),
+                                                            backup=d.last_backup.name)
+            table.add_row(r, d.device, mark, detail, since)
         st.out.print(table)
         st.out.print(st.t("playbook.drift.summary", compliant=sum(d.compliant is True for _, d in found),
                           drifted=sum(d.compliant is False for _, d in found),

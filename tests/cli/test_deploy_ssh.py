@@ -201,3 +201,27 @@ def test_the_commands_end_to_end(fleet: SshFleet, tmp_path: Path) -> None:
     blob = "\n".join(outputs) + "\n".join(p.read_text(errors="replace") for p in (tmp_path / "home").rglob("*")
                                          if p.is_file())
     assert password not in blob
+
+
+def test_drift_all_routes(inv: Inventory, plan: MigrationPlan, tmp_path: Path) -> None:
+    """Every device of every route served over SSH: `drift --all` reads them all; after route 7 is committed its
+    devices' route-7 rows are compliant and the exit code still says that the rest has drifted."""
+    devices = sorted({d for rp in plan.routes
+                      for d in build_job(inv, rp.route, plan=plan, endpoints=lambda ds: {}).configs})
+    with SshFleet(inv, devices) as fleet:
+        targets, secrets, _ = _files(fleet, tmp_path)
+        env = {"KOTANET_HOME": str(tmp_path / "home")}
+        common = ["--targets", str(targets), "--secrets", str(secrets)]
+        proc = run_kotanet("playbook", "deploy", ROUTE, "--commit", "--counter-interval", "0", *common, env=env)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        proc = run_kotanet("playbook", "drift", "--all", "--json", *common, env=env)
+        assert proc.returncode == 1, proc.stderr
+        rows = json.loads(proc.stdout)
+        expected = sum(len(build_job(inv, rp.route, plan=plan, endpoints=lambda ds: {}).configs)
+                       for rp in plan.routes)
+        assert len(rows) == expected
+        by = {(r["route"], r["device"]): r for r in rows}
+        assert all(by[(ROUTE, d)]["compliant"] is True for d in ("kec-tanah-sareal-r1", "kel-kedung-badak-r1"))
+        assert by[("4", "distani-r1")]["compliant"] is False
+        assert by[(ROUTE, "kel-kedung-badak-r1")]["last_backup"] is not None
+        assert all(r["compliant"] is not None for r in rows)  # every device answered
