@@ -13,7 +13,7 @@ interfaces carry in the inventory; a new link takes the migration plan's /30 whe
 link takes the next free /30 of `settings.p2p_pool`. A manhole segment keeps its ports' addresses when they
 share one subnet with room for all of them, else takes a free /28.
 
-Interface names are at most 15 characters: `kn` + the link's number in the plan + the medium's letter
+Interface names are at most 15 characters: `kn` + the link's position in links.yaml + the medium's letter
 (`f` fibre, `r` 5.8 GHz radio, `w` 2.4 GHz radio, `l` leased line) + the side (`a`/`b`); the link's id is
 set as the interface's alias.
 """
@@ -268,7 +268,9 @@ def plan_twin(inv: Inventory, state: NetworkState | None = None, *, prefix: str 
     router_ns = {r.site: r.namespace for r in routers}
     bridge_ns = {b.site: b.namespace for b in bridges}
     links: list[TwinLink] = []
-    for number, lk in enumerate(kept, start=1):
+    position = {lk.id: i for i, lk in enumerate(inv.links, start=1)}  # stable across network states
+    for lk in kept:
+        number = position[lk.id]
         sa, sb = devices[lk.a.device].site, devices[lk.b.device].site
         letter = MEDIUM_LETTER[lk.medium]
         cost = DEFAULT_COSTS[lk.medium] * (10 if lk.id in state.backup else 1)
