@@ -179,3 +179,19 @@ def test_junos_commit_confirm_over_ssh(confirmed: bool) -> None:
         assert fleet.fleet.expire_confirms(later) == ([] if confirmed else [device])
         assert (fleet.running_config(device) == before) is not confirmed
         t.close()
+
+
+def test_junos_as_root_goes_through_the_unix_shell() -> None:
+    device = "disdukcapil-r1"
+    creds = Credentials(username="root", password=SecretStr("root-pw-5d1e"))
+    with SshFleet(bogor(), [device], credentials=creds) as fleet:
+        before = fleet.running_config(device)
+        t = NetmikoTransport(fleet.endpoints[device])
+        t.open()
+        assert t.get_running_config().startswith(f"set system host-name {device}\n")
+        t.load_merge_candidate("set system ntp server 10.20.0.1\n")
+        t.commit_config()
+        assert "set system ntp server 10.20.0.1\n" in fleet.running_config(device)
+        t.rollback()
+        assert fleet.running_config(device) == before
+        t.close()

@@ -294,3 +294,16 @@ def test_devices_outside_the_inventory_or_without_a_shell_are_refused() -> None:
     linux = next(d.id for d in bogor().devices if d.platform is Platform.LINUX)
     with pytest.raises(KotanetError, match="no shell for their platform"):
         Fleet(bogor(), [linux])
+
+
+def test_junos_root_starts_in_the_unix_shell_and_cli_enters_the_junos_cli() -> None:
+    fleet = Fleet(bogor(), ["disdukcapil-r1"], clock=lambda: T0)
+    sh = fleet.shell("disdukcapil-r1", user="root", enable_secret="")
+    assert sh.prompt() == "root@disdukcapil-r1:~ # "
+    assert "not found" in sh.handle("show version").output
+    sh.handle("cli")
+    assert sh.prompt() == "root@disdukcapil-r1> "
+    assert "Hostname: disdukcapil-r1" in sh.handle("show version").output
+    sh.handle("exit")
+    assert sh.prompt() == "root@disdukcapil-r1:~ # "
+    assert sh.handle("exit").close

@@ -159,6 +159,9 @@ class JunosShell:
         self.config_mode = False
         self.confirm_exit = False
         self.config_lines = 0
+        # root logs in to the FreeBSD shell; `cli` starts the Junos CLI
+        self.unix_shell = user == "root"
+        self.from_shell = self.unix_shell
 
     @property
     def cfg(self) -> JunosConfig:
@@ -171,6 +174,8 @@ class JunosShell:
     def prompt(self) -> str:
         if self.confirm_exit:
             return "Exit with uncommitted changes? [yes,no] (yes) "
+        if self.unix_shell:
+            return f"root@{self.cfg.hostname()}:~ # "
         return f"{self.user}@{self.cfg.hostname()}{'#' if self.config_mode else '>'} "
 
     def end_session(self) -> None:
@@ -197,6 +202,18 @@ class JunosShell:
     def handle(self, line: str) -> Reply:
         self.cfg.expire_confirm(self.net.now())
         text = line.strip()
+        if self.unix_shell:
+            if text == "cli":
+                self.unix_shell = False
+                return Reply("")
+            if text in ("exit", "logout"):
+                return Reply("", close=True)
+            return Reply(f"sh: {text.split()[0]}: not found\n" if text else "")
+        if not self.config_mode and text in ("exit", "quit"):
+            if self.from_shell:
+                self.unix_shell = True
+                return Reply("")
+            return Reply("", close=True)
         if self.confirm_exit:
             self.confirm_exit = False
             if text in ("", "yes"):
