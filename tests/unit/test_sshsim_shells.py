@@ -307,3 +307,11 @@ def test_junos_root_starts_in_the_unix_shell_and_cli_enters_the_junos_cli() -> N
     sh.handle("exit")
     assert sh.prompt() == "root@disdukcapil-r1:~ # "
     assert sh.handle("exit").close
+
+
+def test_junos_show_configuration_is_the_brace_hierarchy() -> None:
+    fleet = Fleet(bogor(), ["disdukcapil-r1"], clock=lambda: T0)
+    out = session(fleet, "disdukcapil-r1").handle("show configuration").output
+    assert ("    ge-0/0/6 {\n        description \"to dc [fo-dc--disdukcapil]\";\n        unit 0 {\n"
+            "            family inet {\n                address 10.30.0.34/30;\n") in out
+    assert "        area 0.0.0.0 {\n            interface ge-0/0/6.0 {\n                interface-type p2p;\n" in out

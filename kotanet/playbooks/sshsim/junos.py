@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from ipaddress import IPv4Address, IPv4Interface
+from typing import Any
 
 from kotanet.playbooks.sshsim.base import DeviceState, Network, Reply
 from kotanet.playbooks.sshsim.grammar import Match, match, split_words
@@ -129,6 +130,53 @@ def display_set(statements: list[Statement]) -> str:
     return "".join(f"set {statement_text(st)}\n" for st in ordered)
 
 
+_NAMED = frozenset({"unit", "family", "area", "interface", "trap-group", "community", "host"})
+_LEAF_KEYS = _VALUE_KEYS | {"targets"}
+
+
+def display_tree(statements: list[Statement]) -> str:
+    """`show configuration`: the statements as Junos's curly-brace hierarchy."""
+    tree: dict[str, Any] = {}
+    ordered = sorted(statements, key=lambda st: _TOP_ORDER.index(st[0]) if st[0] in _TOP_ORDER else len(_TOP_ORDER))
+    for st in ordered:
+        node = tree
+        i = 0
+        leaf = ""
+        while i < len(st):
+            rest = len(st) - i
+            if rest == 1:
+                leaf = _quote(st[i])
+                break
+            if rest == 2 and st[i] in _LEAF_KEYS:
+                leaf = f"{st[i]} {_quote(st[i + 1])}"
+                break
+            if st[i] in _NAMED:
+                label = f"{st[i]} {st[i + 1]}"
+                i += 2
+                if i == len(st):
+                    leaf = label
+                    break
+            else:
+                label = st[i]
+                i += 1
+            node = node.setdefault(label, {})
+        node[leaf] = None
+    out: list[str] = []
+
+    def emit(node: dict[str, Any], depth: int) -> None:
+        pad = "    " * depth
+        for label, child in node.items():
+            if child is None:
+                out.append(f"{pad}{label};")
+            else:
+                out.append(f"{pad}{label} {{")
+                emit(child, depth + 1)
+                out.append(f"{pad}}}")
+
+    emit(tree, 0)
+    return "\n".join(out) + ("\n" if out else "")
+
+
 def _leaf(st: Statement) -> int:
     return 2 if len(st) >= 2 and st[-2] in _VALUE_KEYS else 1
 
@@ -242,8 +290,10 @@ class JunosShell:
             if self.cfg.candidate is None:
                 self.cfg.candidate = list(self.cfg.active)
             return "Entering configuration mode\n\n[edit]\n"
-        if text in ("show configuration | display set", "show configuration"):
+        if text == "show configuration | display set":
             return display_set(self.cfg.active)
+        if text == "show configuration":
+            return display_tree(self.cfg.active)
         if text == "show interfaces terse":
             return self._terse()
         if words[:2] == ["show", "interfaces"] and len(words) == 3:
