@@ -3,28 +3,31 @@
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
+from typing import Annotated
 
 from argon2 import PasswordHasher
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kotanet import __version__
 from kotanet.i18n import t
 from kotanet.inventory.models import Inventory
 from kotanet.web import api, pages
-from kotanet.web.auth import Auth
+from kotanet.web.auth import Auth, Principal
 from kotanet.web.db import WebDb
-from kotanet.web.deps import AppContext, CsrfFailed, Forbidden, LoginRequired, principal_of
+from kotanet.web.deps import AppContext, CsrfFailed, Forbidden, LoginRequired, api_user, principal_of
 from kotanet.web.figures import Figures
 from kotanet.web.metrics import WebMetrics
 from kotanet.web.settings import WebSettings
@@ -49,6 +52,41 @@ def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
+class _Headers:
+    """Pure ASGI middleware: security headers on every answer, no-store on everything but static files, and
+    the request metrics (cheaper than a BaseHTTPMiddleware on the hot path)."""
+
+    def __init__(self, app: ASGIApp, metrics: WebMetrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        t0 = time.perf_counter()
+        path: str = scope.get("path", "")
+        static = path.startswith("/static/")
+        status = 500
+
+        async def send_with_headers(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                headers = MutableHeaders(scope=message)
+                for k, v in _SECURITY_HEADERS.items():
+                    if k not in headers:
+                        headers[k] = v
+                if not static and "cache-control" not in headers:
+                    headers["Cache-Control"] = "no-store"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_headers)
+        finally:
+            self.metrics.observe(scope, status, time.perf_counter() - t0)
+
+
 def create_app(settings: WebSettings, *, inventory: Inventory | None = None,
                hasher: PasswordHasher | None = None) -> FastAPI:
     """The dashboard over ``settings`` (``inventory``: an already loaded inventory to use instead of
@@ -68,9 +106,8 @@ def create_app(settings: WebSettings, *, inventory: Inventory | None = None,
         yield
         figures.close()
 
-    app = FastAPI(title="kotanet NOC dashboard", version=__version__, openapi_url="/api/openapi.json",
-                  lifespan=lifespan,
-                  docs_url="/api/docs", redoc_url=None,
+    app = FastAPI(title="kotanet NOC dashboard", version=__version__, openapi_url=None,
+                  lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="The JSON API of the kotanet NOC dashboard. Authenticate with "
                               "`Authorization: Bearer <token>` (`kotanet users token NAME`).")
     app.state.kn = ctx
@@ -79,16 +116,7 @@ def create_app(settings: WebSettings, *, inventory: Inventory | None = None,
               name="leaflet")
     app.mount("/static", StaticFiles(directory=str(_package_dir("web", "static"))), name="static")
 
-    @app.middleware("http")
-    async def _headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        t0 = time.perf_counter()
-        response = await call_next(request)
-        for k, v in _SECURITY_HEADERS.items():
-            response.headers.setdefault(k, v)
-        if not request.url.path.startswith("/static/"):
-            response.headers.setdefault("Cache-Control", "no-store")
-        metrics.observe(request, response.status_code, time.perf_counter() - t0)
-        return response
+    app.add_middleware(_Headers, metrics=metrics)
 
     @app.exception_handler(LoginRequired)
     async def _login_required(request: Request, exc: LoginRequired) -> Response:
@@ -132,6 +160,12 @@ def create_app(settings: WebSettings, *, inventory: Inventory | None = None,
         errors = [{"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": str(e.get("type", ""))}
                   for e in exc.errors()]
         return JSONResponse({"detail": errors}, status_code=422)
+
+    @app.get("/api/openapi.json", include_in_schema=False)
+    def openapi_document(user: Annotated[Principal, Depends(api_user)]) -> JSONResponse:
+        """The OpenAPI document (it needs a login like every API call)."""
+        del user
+        return JSONResponse(app.openapi())
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> PlainTextResponse:

@@ -13,11 +13,12 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
 from itertools import pairwise
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from kotanet.inventory.choices import PeriodKind, ScopeKind
@@ -81,18 +82,35 @@ class Snapshot:
     live: dict[str, State]
     version: int
     by_id: dict[str, TargetRow] = field(default_factory=dict)
+    down_now: tuple[str, ...] = ()
+    """Monitor targets down now and not in maintenance, sorted."""
+    memo: dict[object, list[TargetRow]] = field(default_factory=dict, compare=False, repr=False)
 
     def counts(self) -> dict[str, int]:
+        """SLA targets per SLA state."""
         out = {s.value: 0 for s in SlaState}
         for r in self.rows:
             out[r.state.value] += 1
         return out
 
     def live_counts(self) -> dict[str, int]:
+        """SLA targets per state now."""
         out = {s.value: 0 for s in Live}
         for r in self.rows:
             out[r.live.value] += 1
         return out
+
+    def sorted_selection(self, filters: dict[str, str], *, key: Callable[[TargetRow], Any]) -> list[TargetRow]:
+        """select(**filters) sorted by ``key``, remembered for this snapshot (a few filter sets at most)."""
+        memo_key = (tuple(sorted(filters.items())), key)
+        memo = self.memo
+        found = memo.get(memo_key)
+        if found is None:
+            found = sorted(self.select(**filters), key=key)
+            if len(memo) > 64:
+                memo.clear()
+            memo[memo_key] = found
+        return found
 
     def select(self, *, department: str | None = None, kind: str | None = None, state: str | None = None,
                live: str | None = None, q: str | None = None) -> list[TargetRow]:
@@ -302,8 +320,9 @@ class Figures:
             live = {t: tr.state for t, tr in store.last_transitions().items()}
         in_maint = self.in_maintenance(inv, now)
         rows = tuple(self._row(r, live, in_maint) for r in report.rows)
+        down = tuple(sorted(t for t, s in live.items() if s is State.DOWN and t not in in_maint))
         self.compute_s = time.monotonic() - t0
-        return Snapshot(now, period, rows, live, self._version, {r.id: r for r in rows})
+        return Snapshot(now, period, rows, live, self._version, {r.id: r for r in rows}, down)
 
     @staticmethod
     def in_maintenance(inv: Inventory, now: dt.datetime) -> set[str]:

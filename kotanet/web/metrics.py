@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from fastapi import Request
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.exposition import CONTENT_TYPE_LATEST, generate_latest
 from prometheus_client.registry import Collector
+from starlette.types import Scope
 
 from kotanet.slas.engine import SlaState
 from kotanet.web.figures import Figures
@@ -56,11 +56,12 @@ class WebMetrics:
                                  buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0))
         self.registry.register(_SlaCollector(figures))
 
-    def observe(self, request: Request, status: int, seconds: float) -> None:
-        route = request.scope.get("route")
+    def observe(self, scope: Scope, status: int, seconds: float) -> None:
+        route = scope.get("route")
         path = getattr(route, "path", None)
-        name = path if isinstance(path, str) else ("/static" if request.url.path.startswith("/static/") else "other")
-        self.requests.labels(name, request.method, str(status)).inc()
+        name = path if isinstance(path, str) else ("/static" if str(scope.get("path", "")).startswith("/static/")
+                                                  else "other")
+        self.requests.labels(name, str(scope.get("method", "")), str(status)).inc()
         self.latency.labels(name).observe(seconds)
 
     def exposition(self) -> tuple[bytes, str]:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import threading
+from collections import OrderedDict
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
+from markupsafe import Markup
 from starlette.datastructures import FormData
 
 from kotanet.errors import KotanetError
@@ -24,7 +27,7 @@ from kotanet.web import actions
 from kotanet.web.auth import COOKIE, CSRF_FIELD, LoginResult, Principal
 from kotanet.web.charts import line_chart
 from kotanet.web.deps import AppContext, app_context, page_user, require_page
-from kotanet.web.figures import Live, Snapshot, timeline
+from kotanet.web.figures import Live, Snapshot, TargetRow, timeline
 from kotanet.web.plan import plan_rows
 from kotanet.web.roles import Action, allowed
 
@@ -45,6 +48,13 @@ def _fields(form: FormData) -> dict[str, str]:
 
 def render(ctx: AppContext, request: Request, template: str, user: Principal | None, *, status_code: int = 200,
            lang: Lang | None = None, **values: Any) -> HTMLResponse:
+    context = page_context(ctx, request.url.path, user, lang=lang, **values)
+    return ctx.templates.TemplateResponse(request, template, context, status_code=status_code)
+
+
+def page_context(ctx: AppContext, path: str, user: Principal | None, *, lang: Lang | None = None,
+                 **values: Any) -> dict[str, Any]:
+    """What every template gets: the user, the CSRF token, translation and formatting helpers."""
     language = lang or (user.lang if user else Lang.EN)
 
     def tr(key: str, /, **kw: object) -> str:
@@ -68,13 +78,12 @@ def render(ctx: AppContext, request: Request, template: str, user: Principal | N
         h, m = divmod(s // 60, 60)
         return f"{h} h {m:02d} min" if h < 48 else f"{h // 24} d {h % 24} h"
 
-    context = {
+    return {
         "t": tr, "user": user, "lang": language.value, "csrf": user.csrf if user else "",
         "csrf_field": CSRF_FIELD, "when": when, "pct": pct, "minutes": minutes, "duration": duration,
         "can": (lambda action: user is not None and allowed(user.role, Action(action))),
-        "path": request.url.path, "inventory_name": ctx.figures.base.settings.name, **values,
+        "path": path, "inventory_name": ctx.figures.base.settings.name, **values,
     }
-    return ctx.templates.TemplateResponse(request, template, context, status_code=status_code)
 
 
 # ------------------------------------------------------------------------------------------ login
@@ -153,34 +162,60 @@ def _page(request: Request) -> int:
         return 1
 
 
+def _row_order(r: TargetRow) -> tuple[int, int, float, str]:
+    """Worst first: breached, at risk, no data, met; then down, maintenance, unknown, up; then the least
+    budget left."""
+    left = r.budget_left_fraction
+    return STATE_ORDER[r.state], LIVE_ORDER[r.live], left if left is not None else math.inf, r.id
+
+
 def _overview_context(ctx: AppContext, request: Request, snap: Snapshot) -> dict[str, Any]:
     filters = _filters(request)
-    rows = snap.select(**filters)
-    rows.sort(key=lambda r: (STATE_ORDER[r.state], LIVE_ORDER[r.live],
-                             r.budget_left_fraction if r.budget_left_fraction is not None else math.inf, r.id))
+    rows = snap.sorted_selection(filters, key=_row_order)
     size = ctx.settings.page_size
     page = _page(request)
     pages = max(1, math.ceil(len(rows) / size))
     page = min(page, pages)
     query = urlencode(filters)
-    down_now = sorted((t for t, s in snap.live.items() if s.value == "down"))
     return {"snap": snap, "rows": rows[(page - 1) * size: page * size], "total": len(rows), "page": page,
-            "pages": pages, "filters": filters, "query": query, "counts": snap.counts(),
-            "live_counts": snap.live_counts(), "down_now": down_now[:50], "down_total": len(down_now),
+            "pages": pages, "filters": filters, "query": query,
+            "down_now": snap.down_now[:50], "down_total": len(snap.down_now),
             "departments": ctx.figures.departments(), "kinds": [k.value for k in ScopeKind],
             "states": [s.value for s in SlaState], "lives": [s.value for s in Live]}
+
+
+_fragments: OrderedDict[tuple[object, ...], str] = OrderedDict()
+_fragments_lock = threading.Lock()
+
+
+def _live_fragment(ctx: AppContext, request: Request, user: Principal, snap: Snapshot) -> tuple[str, dict[str, Any]]:
+    """The overview's live part (tiles, table, down list), rendered once per snapshot, filters, page and
+    language, so that 50 NOC screens polling it cost one rendering, not fifty. It holds nothing per user."""
+    values = _overview_context(ctx, request, snap)
+    key = (id(ctx), id(snap), snap.at, snap.version, values["query"], values["page"], user.lang)
+    with _fragments_lock:
+        html = _fragments.get(key)
+    if html is None:
+        context = page_context(ctx, "/", user, counts=snap.counts(), **values)
+        html = ctx.templates.get_template("_overview_live.html").render(context)
+        with _fragments_lock:
+            _fragments[key] = html
+            while len(_fragments) > 256:
+                _fragments.popitem(last=False)
+    return html, values
 
 
 @router.get("/", response_class=HTMLResponse)
 def overview(request: Request, ctx: Ctx, user: PageUser) -> HTMLResponse:
     snap = ctx.figures.snapshot()
-    return render(ctx, request, "overview.html", user, nav="overview", **_overview_context(ctx, request, snap))
+    html, values = _live_fragment(ctx, request, user, snap)
+    return render(ctx, request, "overview.html", user, nav="overview", live_html=Markup(html), **values)
 
 
 @router.get("/fragments/overview", response_class=HTMLResponse)
 def overview_fragment(request: Request, ctx: Ctx, user: PageUser) -> HTMLResponse:
-    snap = ctx.figures.snapshot()
-    return render(ctx, request, "_overview_live.html", user, **_overview_context(ctx, request, snap))
+    html, _ = _live_fragment(ctx, request, user, ctx.figures.snapshot())
+    return HTMLResponse(html)
 
 
 # ------------------------------------------------------------------------------------------ detail
