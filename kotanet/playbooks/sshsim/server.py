@@ -103,6 +103,15 @@ class _Server(asyncssh.SSHServer):
         self.owner = owner
         self.device = device
         self.user = ""
+        self.conn: asyncssh.SSHServerConnection | None = None
+
+    def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
+        self.conn = conn
+        self.owner._conns.add(conn)
+
+    def connection_lost(self, exc: Exception | None) -> None:  # noqa: ARG002 - asyncssh's signature
+        if self.conn is not None:
+            self.owner._conns.discard(self.conn)
 
     def begin_auth(self, username: str) -> bool:  # noqa: ARG002 - asyncssh's signature
         return True
@@ -177,6 +186,7 @@ class SshFleet:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._key: asyncssh.SSHKey | None = None
+        self._conns: set[asyncssh.SSHServerConnection] = set()
 
     def credentials_for(self, device: str) -> Credentials:
         return self.device_credentials.get(device, self.credentials)
@@ -231,6 +241,8 @@ class SshFleet:
         await asyncio.gather(*(self._listen(name) for name in self.fleet.states))
 
     async def _stop_all(self) -> None:
+        for conn in list(self._conns):
+            conn.abort()
         for srv in self._servers.values():
             srv.close()
         await asyncio.gather(*(srv.wait_closed() for srv in self._servers.values()), return_exceptions=True)
