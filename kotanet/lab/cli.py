@@ -230,3 +230,52 @@ def verify_cmd(ctx: typer.Context, directory: DirArg = None, state_dir: StateOpt
         st.out.print(st.t("lab.verify_total", agree=sum(c.agrees for c in checks), total=len(checks)))
     if not all(c.agrees for c in checks):
         raise typer.Exit(1)
+
+
+@lab_app.command("rehearse")
+def rehearse_cmd(ctx: typer.Context,
+                 route: Annotated[list[str] | None, typer.Argument(help="Route ids, e.g. 1 4 16a.",
+                                                                   show_default=False)] = None,
+                 all_routes: Annotated[bool, typer.Option("--all", help="Every route, in the plan's order.")] = False,
+                 directory: Annotated[Path | None, typer.Option("--inventory", help="Inventory directory (default: "
+                                                                                      "the embedded Bogor dataset).",
+                                                                show_default=False)] = None,
+                 state_dir: StateOpt = None,
+                 mop_dir: Annotated[Path | None, typer.Option("--mop-dir", help="Where to write each rehearsed "
+                                                                               "route's MOP (default: "
+                                                                               "$KOTANET_HOME/mops).",
+                                                              show_default=False)] = None,
+                 break_fibre: Annotated[bool, typer.Option("--break-fibre", help="Failure drill: drop everything "
+                                                                                 "on the new fibre, so the checks "
+                                                                                 "fail and the route rolls back.")]
+                 = False,
+                 as_json: JsonOpt = False) -> None:
+    """Rehearse routes on the running twin: add the fibre, deploy over SSH (dry run, commit), check the routes,
+    cut the fibre and time the failover, restore, and write the figures into the route's MOP."""
+    from kotanet.lab.rehearse import rehearse
+    from kotanet.paths import kotanet_home
+
+    st = state(ctx)
+    if not all_routes and not route:
+        raise KotanetError("name the routes to rehearse, or give --all", hint="e.g. kotanet lab rehearse 1 2")
+    twin = _load(st, state_dir)
+    inv = load_inventory(st, directory)
+    with st.err.status("") as status:
+        def note(rid: str, what: str) -> None:
+            status.update(f"route {rid}: {what}")
+        results = rehearse(inv, twin, None if all_routes else route, clock=st.clock,
+                           mop_dir=mop_dir or kotanet_home() / "mops", lang=st.lang, break_fibre=break_fibre,
+                           progress=note)
+    if as_json:
+        typer.echo(json.dumps([r.to_json() for r in results], indent=2))
+    else:
+        none = st.t("lab.none")
+        for r in results:
+            failover = ", ".join(f"{k} {v:.2f} s" for k, v in r.failover_s.items()) or none
+            dark = ", ".join(f"{k}: {', '.join(v) or none}" for k, v in r.dark.items()) or none
+            st.out.print(st.t("lab.rehearse_route", route=r.route, verdict=r.outcome + (f" ({r.error})" if r.error
+                                                                                     else ""),
+                              fibre=st.t("lab.yes" if r.fibre_carries else "lab.no"), failover=failover, dark=dark),
+                         highlight=False)
+    if not all(r.ok for r in results):
+        raise typer.Exit(1)
