@@ -172,6 +172,8 @@ def test_the_commands_end_to_end(fleet: SshFleet, tmp_path: Path) -> None:
         assert "Traceback" not in proc.stderr
         return proc.returncode, proc.stdout
 
+    code, _ = run("playbook", "render", ROUTE, "--out", str(tmp_path / "home" / "rendered"))
+    assert code == 0
     code, out = run("playbook", "drift", ROUTE, *common)
     assert code == 1 and "DRIFTED" in out
     code, out = run("playbook", "deploy", ROUTE, "--dry-run", *common)
@@ -197,7 +199,7 @@ def test_the_commands_end_to_end(fleet: SshFleet, tmp_path: Path) -> None:
     assert all(b["intact"] for b in listed)
     code, out = run("playbook", "backups", "--device", "kec-tanah-sareal-r1")
     assert code == 0 and out.count("kec-tanah-sareal-r1") == 3
-    # the password is nowhere: not in any output, backup, sidecar or state file
+    # the password is nowhere: not in any output, config, MOP, backup, sidecar or state file
     blob = "\n".join(outputs) + "\n".join(p.read_text(errors="replace") for p in (tmp_path / "home").rglob("*")
                                          if p.is_file())
     assert password not in blob
