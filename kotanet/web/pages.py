@@ -95,9 +95,16 @@ def _safe_next(value: str | None) -> str:
     return value
 
 
+def _browser_lang(request: Request) -> Lang:
+    """Before login: Indonesian when the browser prefers it (Accept-Language), else English."""
+    first = request.headers.get("accept-language", "").split(",")[0].strip().lower()
+    return Lang.ID if first.startswith(("id", "in")) else Lang.EN
+
+
 @router.get("/login", response_class=HTMLResponse)
 def login_page(request: Request, ctx: Ctx, next: str = "/") -> HTMLResponse:
-    return render(ctx, request, "login.html", None, next=_safe_next(next), error="", name="")
+    return render(ctx, request, "login.html", None, lang=_browser_lang(request), next=_safe_next(next), error="",
+                  name="")
 
 
 def _client_ip(request: Request) -> str:
@@ -111,11 +118,13 @@ async def login_submit(request: Request, ctx: Ctx) -> Response:
     nxt = _safe_next(form.get("next"))
     result, session_id, _ = ctx.auth.login(name, password, _client_ip(request))
     if result is LoginResult.THROTTLED:
-        return render(ctx, request, "login.html", None, status_code=429, next=nxt, name=name[:64],
-                      error=t("web.login.throttled", Lang.EN, minutes=ctx.settings.login_window_s // 60))
+        lang = _browser_lang(request)
+        return render(ctx, request, "login.html", None, status_code=429, lang=lang, next=nxt, name=name[:64],
+                      error=t("web.login.throttled", lang, minutes=ctx.settings.login_window_s // 60))
     if result is LoginResult.BAD:
-        return render(ctx, request, "login.html", None, status_code=401, next=nxt, name=name[:64],
-                      error=t("web.login.bad", Lang.EN))
+        lang = _browser_lang(request)
+        return render(ctx, request, "login.html", None, status_code=401, lang=lang, next=nxt, name=name[:64],
+                      error=t("web.login.bad", lang))
     resp = RedirectResponse(nxt, status_code=303)
     resp.set_cookie(COOKIE, session_id, max_age=ctx.settings.session_ttl_s, httponly=True, samesite="lax",
                     secure=ctx.settings.secure_cookies, path="/")

@@ -71,6 +71,49 @@ def test_users_speak_indonesian(tmp_path: Path) -> None:
     assert r.returncode == 0 and "pengguna ani (noc) ditambahkan" in r.stdout
 
 
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_serve_answers_and_stops(tmp_path: Path) -> None:
+    import time
+
+    import httpx
+
+    r = kotanet_in(tmp_path, "users", "add", "ops", "--role", "noc", "--password-stdin", stdin=SECRET + "\n")
+    assert r.returncode == 0, r.stderr
+    port = _free_port()
+    env = {**os.environ, "KOTANET_NOW": FIXED_NOW, "NO_COLOR": "1", "KOTANET_HOME": str(tmp_path)}
+    env.pop("KOTANET_WEB_STATE", None)
+    proc = subprocess.Popen([sys.executable, "-m", "kotanet.cli", "serve", "--port", str(port)], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(url + "/healthz", timeout=2).text == "ok\n":
+                    break
+            except httpx.TransportError:
+                pass
+            assert proc.poll() is None and time.monotonic() < deadline, "kotanet serve did not come up"
+            time.sleep(0.2)
+        assert httpx.get(url + "/").status_code == 303
+        with httpx.Client(base_url=url) as c:
+            assert c.post("/login", data={"username": "ops", "password": SECRET}).status_code == 303
+            page = c.get("/")
+            assert page.status_code == 200 and "sla-balaikota" in page.text
+    finally:
+        proc.terminate()
+        out, err = proc.communicate(timeout=30)
+    assert f"NOC dashboard at {url}/" in err
+    assert SECRET not in out + err
+
+
 def test_grafana_export(tmp_path: Path) -> None:
     r = run_kotanet("grafana", "export")
     assert r.returncode == 0, r.stderr

@@ -301,6 +301,14 @@ def test_language_is_switched_per_user(web: Web) -> None:
     assert ">Overview<" in web.client.get("/").text
 
 
+def test_login_page_follows_the_browser_language(web: Web) -> None:
+    anon = TestClient(web.client.app)
+    assert ">Masuk<" in anon.get("/login", headers={"Accept-Language": "id-ID,id;q=0.9,en;q=0.8"}).text
+    assert ">Sign in<" in anon.get("/login", headers={"Accept-Language": "en-GB"}).text
+    r = anon.post("/login", data={"username": "x", "password": "y"}, headers={"Accept-Language": "id"})
+    assert r.status_code == 401 and "Nama pengguna atau kata sandi salah." in r.text
+
+
 def test_metrics_public_or_token_protected(tmp_path: Path) -> None:
     w = make_web(tmp_path)
     anon = TestClient(w.client.app)
