@@ -345,3 +345,31 @@ def test_commit_of_an_applied_route_changes_nothing(inv: Inventory, plan: Migrat
     assert {r.status for r in again.devices} == {DeviceStatus.UNCHANGED}
     assert all(c.passed for r in again.devices for c in r.checks)
     assert {d: fleet.commits(d) for d in BEFORE} == commits
+
+
+def test_the_napalm_transport_through_the_orchestrator(tmp_path: Path) -> None:
+    """`--driver napalm`'s path, with napalm's own mock driver replaying recorded answers (the mock keeps no
+    config, so this checks the orchestration and error mapping, not a device's state)."""
+    from kotanet.playbooks.napalm_transport import NapalmTransport
+    from kotanet.playbooks.render import RenderedConfig
+
+    data = Path(__file__).resolve().parents[1] / "data" / "napalm_mock"
+    ep = DeviceEndpoint(name="kec-bogor-selatan-r1", platform=Platform.IOS, host="127.0.0.1", port=22,
+                        credentials=Credentials(username="kotanet", password=SecretStr("mock-secret-7f3a")))
+    cfg = RenderedConfig(ep.name, Platform.IOS, "interface GigabitEthernet0/1/0\n ip address 10.255.0.1 "
+                                                "255.255.255.252\n no shutdown\n!\nntp server 10.20.0.1\nend\n")
+    job = DeployJob(route="1", configs={ep.name: cfg}, endpoints={ep.name: ep}, known_devices=frozenset({ep.name}))
+
+    def deployer(case: str) -> Deployer:
+        return Deployer(lambda e: NapalmTransport(e, driver="mock", optional_args={"path": str(data / case)}),
+                        BackupStore(tmp_path / case), CLOCK, options=DeployOptions(checks=frozenset()))
+
+    ok = deployer("change")
+    dry = ok.dry_run(job)
+    assert dry.devices[0].status is DeviceStatus.WOULD_CHANGE
+    assert "+ ip address 10.255.0.1 255.255.255.252" in dry.devices[0].diff
+    assert ok.commit(job).outcome is Outcome.APPLIED
+    bad = deployer("rejected").commit(job)
+    assert bad.outcome is Outcome.ROLLED_BACK and bad.exit_code == 1
+    assert bad.devices[0].failure is FailureKind.REJECTED
+    assert "ntp server 10.20.0.1" in bad.devices[0].error
