@@ -7,10 +7,10 @@ device gets a `DeviceResult`, and one failing device never hides the others.
     dry run   backup every device -> merge the candidate -> compare_config (the diff) -> discard. Changes
               nothing.
     commit    backup every device (any failure: nothing is pushed) -> push to every device concurrently
-              -> post-checks (`kotanet.playbooks.checks`) -> confirm. If ANY device fails or ANY check
-              fails, EVERY device that was pushed (the failing one included) is rolled back, and its
-              running config is read back and compared with the backup. The route ends fully applied or
-              fully as before.
+              (a device whose diff is empty is left alone) -> post-checks (`kotanet.playbooks.checks`)
+              -> confirm. If ANY device fails or ANY check fails, EVERY device that was pushed (the failing
+              one included) is rolled back, and its running config is read back and compared with the
+              backup. The route ends fully applied or fully as before.
     drift     merge the route's config as a candidate: a device is compliant when that changes nothing;
               the lines it would add are the drift. Also: what changed since the last backup.
 
@@ -55,12 +55,15 @@ __all__ = [
     "DriftResult",
     "Driver",
     "Outcome",
+    "Progress",
     "TransportFactory",
     "build_job",
+    "default_targets_path",
     "load_targets",
     "make_factory",
     "redact",
     "resolve_endpoints",
+    "route_configs",
 ]
 
 SIMULATION_FILE = "ssh-simulation.json"
