@@ -68,6 +68,10 @@ def page_context(ctx: AppContext, path: str, user: Principal | None, *, lang: La
     def pct(x: float | None, digits: int = 3) -> str:
         return fmt_pct(x, language, digits)
 
+    def objective(x: float) -> str:
+        text = f"{x:g}"
+        return (text.replace(".", ",") if language is Lang.ID else text) + " %"
+
     def minutes(seconds: float) -> str:
         return fmt_minutes(seconds, language) + " min"
 
@@ -80,7 +84,8 @@ def page_context(ctx: AppContext, path: str, user: Principal | None, *, lang: La
 
     return {
         "t": tr, "user": user, "lang": language.value, "csrf": user.csrf if user else "",
-        "csrf_field": CSRF_FIELD, "when": when, "pct": pct, "minutes": minutes, "duration": duration,
+        "csrf_field": CSRF_FIELD, "when": when, "pct": pct, "objective": objective, "minutes": minutes,
+        "duration": duration,
         "can": (lambda action: user is not None and allowed(user.role, Action(action))),
         "path": path, "inventory_name": ctx.figures.base.settings.name, **values,
     }

@@ -47,6 +47,11 @@ def migration_plan(ctx: AppContext) -> MigrationPlan:
         return plan
 
 
+def _passive(ctx: AppContext, site_id: str) -> bool:
+    site = ctx.figures.base.site(site_id)
+    return site is not None and site.kind.passive
+
+
 def plan_rows(ctx: AppContext) -> list[PlanRow]:
     plan = migration_plan(ctx)
     stored = ctx.db.route_statuses()
@@ -55,7 +60,8 @@ def plan_rows(ctx: AppContext) -> list[PlanRow]:
     for r in plan.routes:
         st = stored.get(r.route)
         changes = list(r.changes)
-        worst = min(changes, key=lambda c: c.availability_before, default=None)
+        active = [c for c in changes if not _passive(ctx, c.site)] or changes  # a manhole has no availability
+        worst = min(active, key=lambda c: c.availability_before, default=None)
         rows.append(PlanRow(
             route=r.route, name=r.name, action=r.action.value, position=r.position,
             status=st.status if st else inv_status.get(r.route, MigrationStatus.PLANNED),
