@@ -50,6 +50,7 @@ __all__ = [
     "clean_running_config",
     "config_lines",
     "ios_remediation",
+    "routeros_changes",
     "routeros_compare",
     "routeros_restore",
 ]
@@ -261,22 +262,27 @@ def routeros_restore(current: str, target: str) -> list[str]:
     return [*reversed(removes), *sets, *adds]
 
 
-def routeros_compare(running: str, lines: Sequence[str]) -> str:
-    """The candidate commands the running export does not already satisfy, one `+ command` per line."""
+def routeros_changes(running: str, lines: Sequence[str]) -> list[str]:
+    """The candidate commands the running export does not already satisfy, in the candidate's order.
+
+    An `add` is satisfied by an item with the same values, a `set` by values already held (RouterOS's defaults
+    where the export shows none), a `remove` when nothing matches it, or when a satisfied `add` later in the
+    candidate puts back what it would remove (the template's remove-then-add of a logging action)."""
     entries = parse_export(running)
-    out: list[str] = []
+    decided: list[tuple[str, bool | None]] = []       # (line, needed); None: a remove decided at the end
+    removes: dict[int, tuple[str, dict[str, str]]] = {}
     satisfied_adds: list[dict[str, str]] = []
-    pending_removes: list[tuple[str, dict[str, str]]] = []
     for line in lines:
+        text = line.strip()
         try:
-            tokens = _ros_tokens(line.strip())
+            tokens = _ros_tokens(text)
         except Exception:
-            out.append(line.strip())
+            decided.append((text, True))
             continue
         words = [t for t in tokens if not t.startswith("[") and "=" not in t]
         verbs = [w for w in words if w in ("add", "set", "remove")]
         if not tokens or not verbs:
-            out.append(line.strip())
+            decided.append((text, True))
             continue
         verb = verbs[0]
         menu = "/" + " ".join(w.strip("/") for w in words[:words.index(verb)])
@@ -289,10 +295,11 @@ def routeros_compare(running: str, lines: Sequence[str]) -> str:
             if ok:
                 satisfied_adds.append({"__menu": menu, **attrs})
         elif verb == "remove":
-            ok = not any(all(v.get(k) == val for k, val in conds.items()) for v in items)
-            if not ok:
-                pending_removes.append((menu, conds))
+            if any(all(v.get(k) == val for k, val in conds.items()) for v in items):
+                removes[len(decided)] = (menu, conds)
+                decided.append((text, None))
                 continue
+            ok = True
         else:
             defaults = ROUTEROS_DEFAULTS.get(menu, {})
             sel = {e.selector: e.values for e in entries if e.menu == menu and e.verb == "set"}
@@ -308,14 +315,22 @@ def routeros_compare(running: str, lines: Sequence[str]) -> str:
                 targets = [next((e.values for e in entries if e.menu == menu and e.verb == "set"), {})]
             ok = bool(targets) and all(all(t.get(k, defaults.get(k)) == val for k, val in attrs.items())
                                        for t in targets)
-        if not ok:
-            out.append(line.strip())
-    for menu, conds in pending_removes:
-        readded = any(a["__menu"] == menu and all(a.get(k) == v for k, v in conds.items())
-                      for a in satisfied_adds)
-        if not readded:
-            out.append(f"{menu} remove [find {_kv(conds)}]")
-    return "".join(f"+ {ln}\n" for ln in out)
+        decided.append((text, not ok))
+    out: list[str] = []
+    for i, (text, needed) in enumerate(decided):
+        push = needed
+        if push is None:
+            menu, conds = removes[i]
+            push = not any(a["__menu"] == menu and all(a.get(k) == v for k, v in conds.items())
+                           for a in satisfied_adds)
+        if push:
+            out.append(text)
+    return out
+
+
+def routeros_compare(running: str, lines: Sequence[str]) -> str:
+    """`routeros_changes` as a diff: one `+ command` per line."""
+    return "".join(f"+ {ln}\n" for ln in routeros_changes(running, lines))
 
 
 # -- the channel -------------------------------------------------------------------------------------
@@ -428,9 +443,12 @@ class CliTransport:
         self._committed = False
         if not lines:
             return
+        if self.platform is Platform.ROUTEROS:
+            # RouterOS scripts are not idempotent (`add` twice makes two items): push what is not there yet
+            lines = routeros_changes(self._before_commit, lines)
         if self.platform is Platform.JUNOS:
             self._commit_junos(lines, confirm_seconds)
-        else:
+        elif lines:
             try:
                 self._run(lambda c: c.config(lines, enter=True, exit_=True))
             except ChannelRejected as exc:

@@ -53,3 +53,21 @@ def test_every_route_commits_is_idempotent_and_rolls_back_exactly(keep: bool) ->
             t.close()
             checked += 1
     assert checked > 30
+
+
+def test_a_routeros_route_pushed_twice_changes_nothing_the_second_time() -> None:
+    # RouterOS scripts are not idempotent (a second `/ip address add` is refused, a second interface template is
+    # a duplicate): the transport pushes only what the running config does not already hold
+    devices = routes(False)["1"]
+    mf = MemoryFleet(bogor(), list(devices))
+    for device in ("inspektorat-r1", "inspektorat-cpe1"):
+        t = mf.transport(mf.endpoints[device])
+        t.open()
+        t.load_merge_candidate(devices[device].text)
+        t.commit_config()
+        once = running(mf, device)
+        t.load_merge_candidate(devices[device].text)
+        t.commit_config()
+        assert running(mf, device) == once
+        assert once.count("/routing bfd configuration\nadd") <= 1
+        t.close()
