@@ -328,3 +328,36 @@ def test_security_headers(web: Web) -> None:
     assert "script-src 'self'" in r.headers["content-security-policy"]
     assert r.headers["x-frame-options"] == "DENY"
     assert r.headers["x-content-type-options"] == "nosniff"
+
+
+def test_garbage_forms_never_get_a_5xx(web: Web) -> None:
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    token = web.login("admin1")
+    client = TestClient(web.client.app, cookies=dict(web.client.cookies), raise_server_exceptions=False)
+    text = st.text(max_size=40)
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(form=st.dictionaries(st.sampled_from(["scope", "refs", "start", "end", "reason", "id", "member",
+                                                 "start_us", "note", "status", "period", "formats", "lang",
+                                                 "next", "username", "password"]), text, max_size=8),
+           segment=text.filter(lambda s: "/" not in s and s not in (".", "..") and s.strip()),
+           raw=st.binary(max_size=64))
+    def check(form: dict[str, str], segment: str, raw: bytes) -> None:
+        from urllib.parse import quote
+
+        seg = quote(segment, safe="")
+        data = {**form, "csrf_token": token}
+        for url in ("/maintenance", f"/maintenance/{seg}/delete", f"/plan/{seg}/status", "/plan/1/status",
+                    "/reports", f"/targets/{seg}/ack", "/targets/sla-website/ack", "/lang"):
+            assert client.post(url, data=data).status_code < 500, (url, data)
+            r = client.post(url, content=raw, headers={"X-CSRF-Token": token,
+                                                       "Content-Type": "multipart/form-data; boundary=x"})
+            assert r.status_code < 500, (url, raw)
+        for url in (f"/targets/{seg}", f"/plan/{seg}/mop", f"/reports/{seg}.zip", f"/?page={seg}&kind={seg}",
+                    f"/fragments/overview?state={seg}&q={seg}"):
+            assert client.get(url).status_code < 500, url
+        assert client.post("/login", data=form).status_code < 500
+
+    check()
