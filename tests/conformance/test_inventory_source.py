@@ -1,11 +1,13 @@
-"""The one conformance suite every InventorySource passes (YAML directory now; NetBox joins it later).
+"""The one conformance suite every InventorySource passes: the YAML directory (unit tier) and NetBox (service
+tier: a real NetBox 4.7.3 from scripts/netbox-dev, with kotanet's own files in a directory next to it).
 
-A new source adds a factory to SOURCES: a callable that, given a tmp dir, returns (fresh empty source, cleanup).
+A new source adds a factory to SOURCES: a callable that, given the test's request and a tmp dir, returns a
+source, and the tier it needs. Each test item carries exactly one tier marker, from its source.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -14,23 +16,43 @@ from kotanet.errors import InventoryError
 from kotanet.inventory import InventorySource, YamlDirSource
 from kotanet.inventory.models import Inventory
 
-pytestmark = pytest.mark.unit
-
 MINI = Path(__file__).resolve().parents[1] / "data" / "mini"
 
-SourceFactory = Callable[[Path], InventorySource]
+SourceFactory = Callable[[pytest.FixtureRequest, Path], InventorySource]
 
 
-def _yaml_dir(tmp: Path) -> InventorySource:
+def _yaml_dir(_request: pytest.FixtureRequest, tmp: Path) -> InventorySource:
     return YamlDirSource(tmp / "inv")
 
 
-SOURCES: dict[str, SourceFactory] = {"yaml-dir": _yaml_dir}
+def _netbox(request: pytest.FixtureRequest, tmp: Path) -> InventorySource:
+    from kotanet.inventory.netbox.client import NetBoxClient
+    from kotanet.inventory.netbox.source import NetBoxSource
+
+    nb = request.getfixturevalue("netbox_for_conformance")
+    return NetBoxSource(NetBoxClient(nb.url, nb.token_v2), tmp / "policy")
 
 
-@pytest.fixture(params=sorted(SOURCES))
+SOURCES: dict[str, tuple[SourceFactory, pytest.MarkDecorator]] = {
+    "yaml-dir": (_yaml_dir, pytest.mark.unit),
+    "netbox": (_netbox, pytest.mark.service),
+}
+
+
+@pytest.fixture(scope="module")
+def netbox_for_conformance() -> Iterator[object]:
+    """One NetBox (and database) for this module; every test saves the whole inventory first, and a save
+    replaces what kotanet manages, so the tests do not depend on each other's leftovers."""
+    from tests.service.netbox_fixture import netbox_server
+
+    with netbox_server("conformance") as nb:
+        yield nb
+
+
+@pytest.fixture(params=[pytest.param(name, marks=mark) for name, (_, mark) in sorted(SOURCES.items())])
 def source(request: pytest.FixtureRequest, tmp_path: Path) -> InventorySource:
-    return SOURCES[request.param](tmp_path)
+    factory, _ = SOURCES[request.param]
+    return factory(request, tmp_path)
 
 
 @pytest.fixture(scope="module")

@@ -183,9 +183,110 @@ def conflicts(desired: Mapping[Kind, Mapping[Key, Desired]], ex: Existing) -> li
     return out
 
 
+ORDER_GAP = 1024
+_ORDERED_KINDS = (Kind.REGION, Kind.TENANT, Kind.SITE, Kind.RACK, Kind.POWER_FEED, Kind.DEVICE, Kind.CIRCUIT,
+                  Kind.INTERFACE, Kind.IP_ADDRESS, Kind.CABLE, Kind.WIRELESS_LINK)
+
+
+def _group_of(kind: Kind, key: Key) -> tuple[str, ...]:
+    if kind is Kind.INTERFACE:
+        return (kind.value, key[0])
+    if kind is Kind.IP_ADDRESS:
+        return (kind.value, key[0], key[1])
+    if kind in (Kind.CABLE, Kind.WIRELESS_LINK):
+        return ("links",)
+    return (kind.value,)
+
+
+def _increasing_subsequence(values: list[int | None]) -> set[int]:
+    """Indexes of a longest strictly increasing subsequence of the non-None values (patience sorting)."""
+    import bisect
+
+    tails: list[int] = []
+    tails_at: list[int] = []
+    prev: dict[int, int] = {}
+    for i, v in enumerate(values):
+        if v is None:
+            continue
+        pos = bisect.bisect_left(tails, v)
+        if pos > 0:
+            prev[i] = tails_at[pos - 1]
+        if pos == len(tails):
+            tails.append(v)
+            tails_at.append(i)
+        else:
+            tails[pos] = v
+            tails_at[pos] = i
+    out: set[int] = set()
+    j = tails_at[-1] if tails_at else None
+    while j is not None:
+        out.add(j)
+        j = prev.get(j)
+    return out
+
+
+def _spread(values: list[int | None], keep: set[int]) -> list[int] | None:
+    """Fill the values not kept strictly between their kept neighbours; None if some gap is too narrow."""
+    out: list[int] = []
+    i, n = 0, len(values)
+    while i < n:
+        if i in keep:
+            v = values[i]
+            assert v is not None
+            out.append(v)
+            i += 1
+            continue
+        j = i
+        while j < n and j not in keep:
+            j += 1
+        lo = out[-1] if out else None
+        hi = values[j] if j < n else None
+        k = j - i
+        if lo is None and hi is None:
+            out += [(m + 1) * ORDER_GAP for m in range(k)]
+        elif hi is None:
+            assert lo is not None
+            out += [lo + (m + 1) * ORDER_GAP for m in range(k)]
+        elif lo is None:
+            out += [hi - (k - m) * ORDER_GAP for m in range(k)]
+        elif hi - lo - 1 >= k:
+            out += [lo + (hi - lo) * (m + 1) // (k + 1) for m in range(k)]
+        else:
+            return None
+        i = j
+    return out
+
+
+def stable_order(desired: dict[Kind, dict[Key, Desired]], ex: Existing) -> dict[Kind, dict[Key, Desired]]:
+    """Give each record a kotanet_order that keeps NetBox's values where the relative order is unchanged, so
+    that removing or inserting one record does not renumber all the records after it."""
+    groups: dict[tuple[str, ...], list[tuple[int, Kind, Key]]] = {}
+    for kind in _ORDERED_KINDS:
+        for key, d in desired[kind].items():
+            cf = d.payload.get("custom_fields") or {}
+            if "kotanet_order" in cf:
+                groups.setdefault(_group_of(kind, key), []).append((int(cf["kotanet_order"]), kind, key))
+    out = {kind: dict(items) for kind, items in desired.items()}
+    for members in groups.values():
+        members.sort()
+        have: list[int | None] = []
+        for _, kind, key in members:
+            rec = ex.by_key.get(kind, {}).get(key)
+            v = (rec.get("custom_fields") or {}).get("kotanet_order") if rec is not None else None
+            have.append(v if isinstance(v, int) else None)
+        values = _spread(have, _increasing_subsequence(have))
+        if values is None:
+            values = [(m + 1) * ORDER_GAP for m in range(len(members))]
+        for (_, kind, key), v in zip(members, values, strict=True):
+            d = out[kind][key]
+            out[kind][key] = Desired(kind, key, {**d.payload,
+                                                 "custom_fields": {**d.payload["custom_fields"], "kotanet_order": v}})
+    return out
+
+
 def plan(inv: Inventory, ex: Existing, *, adopt: bool = False) -> Plan:
     """Everything a push would change, object by object (objects this push creates are <new ...> refs)."""
-    desired = desired_state(inv)
+    desired = stable_order(desired_state(inv), ex)
     changes = [c for c, _ in _deletes(desired, ex)]
     ids = ex.ids()
     for kind in Kind:
@@ -194,17 +295,14 @@ def plan(inv: Inventory, ex: Existing, *, adopt: bool = False) -> Plan:
     return Plan(changes, [] if adopt else conflicts(desired, ex))
 
 
-def _chunks(items: list[Any]) -> list[list[Any]]:
-    return [items[i:i + BATCH] for i in range(0, len(items), BATCH)]
-
-
 def push(client: NetBoxClient, inv: Inventory, *, adopt: bool = False, progress: Progress | None = None,
          batch: bool = True) -> Plan:
-    """Make NetBox hold the inventory. Returns what was changed. `batch=False` sends one object per call
-    (the benchmark's baseline)."""
+    """Make NetBox hold the inventory. Returns what was changed. Bulk calls of up to BATCH objects, one at a
+    time (concurrent calls deadlock in NetBox on its cached counters, e.g. a device type's device count);
+    `batch=False` sends one object per call (the benchmark's baseline)."""
     tag_id, setup = client.ensure_setup(dry_run=False)
     ex = fetch_existing(client)
-    desired = desired_state(inv)
+    desired = stable_order(desired_state(inv), ex)
     found = [] if adopt else conflicts(desired, ex)
     if found:
         raise ConflictError(found, client.lang)
@@ -231,20 +329,26 @@ def push(client: NetBoxClient, inv: Inventory, *, adopt: bool = False, progress:
         ids.get(c.kind, {}).pop(c.key, None)
     for kind in Kind:
         creates, updates = _kind_changes(kind, desired[kind], ex, ids, adopt)
-        for part in [creates[i:i + size] for i in range(0, len(creates), size)]:
-            payloads = [{**p, "tags": [tag_id]} for _, p in part]
-            new_ids = client.create(kind, payloads, [c.label for c, _ in part])
+
+        def create(part: list[tuple[Change, dict[str, Any]]], kind: Kind = kind) -> None:
+            new_ids = client.create(kind, [{**p, "tags": [tag_id]} for _, p in part], [c.label for c, _ in part])
             for (c, _), new_id in zip(part, new_ids, strict=True):
                 ids.setdefault(kind, {})[c.key] = new_id
-            tick(len(part))
-        for part in [updates[i:i + size] for i in range(0, len(updates), size)]:
+
+        def update(part: list[tuple[Change, dict[str, Any]]], kind: Kind = kind) -> None:
             payloads = []
             for c, p in part:
                 rec = ex.by_key[kind][c.key]
                 tags = {} if is_tagged(rec) else {"tags": [*(t["id"] for t in rec.get("tags") or []), tag_id]}
                 payloads.append({**p, **tags})
             client.update(kind, payloads, [c.label for c, _ in part])
-            tick(len(part))
+
+        for cpart in [creates[i:i + size] for i in range(0, len(creates), size)]:
+            create(cpart)
+            tick(len(cpart))
+        for upart in [updates[i:i + size] for i in range(0, len(updates), size)]:
+            update(upart)
+            tick(len(upart))
     return the_plan
 
 
