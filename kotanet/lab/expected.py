@@ -3,7 +3,8 @@
 OSPF picks the shortest paths by cost; with ties, all of them (ECMP). For every router and every other
 router's loopback this works out the set of next hops `(gateway, interface)` the kernel must hold, from the
 twin's plan and the links that are up. A manhole segment is a transit network, as in OSPF: the cost of the
-port into it, and nothing out of it, and the next hop is the address of the router on the far side.
+port into it, nothing out of it, and the next hop is the address of the router on the far side (only
+routers whose ports share a subnet become neighbours).
 
 `parse_routes` reads `ip -j route show proto ospf`; `diff_routes` names every route that is missing, extra
 or has the wrong next hops, so a convergence check can poll until the list is empty.
@@ -17,7 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from ipaddress import IPv4Address
 
-from kotanet.lab.plan import TwinPlan
+from kotanet.lab.plan import Port, TwinPlan
 
 __all__ = ["NextHop", "RouteDiff", "Routes", "diff_routes", "expected_routes", "parse_routes", "reachable_to"]
 
@@ -48,17 +49,18 @@ class RouteDiff:
         return f"{self.namespace}: {self.destination}: expected {show(self.expected)}; kernel has {show(self.actual)}"
 
 
-# node -> list of (neighbour node, cost, interface on this node, gateway address when the neighbour is a router)
-_Adj = dict[str, list[tuple[str, int, str, str | None]]]
+# router site -> list of (neighbour router site, cost, interface on this router, the neighbour's address)
+_Adj = dict[str, list[tuple[str, int, str, str]]]
 
 
 def _graph(plan: TwinPlan, down: Iterable[str], dead_sites: Iterable[str] = ()) -> tuple[_Adj, set[str]]:
+    """Routers and their adjacencies. A manhole segment joins, pairwise, the routers whose ports on it share a
+    subnet (OSPF forms no adjacency across subnets), at the cost of the port the traffic leaves by."""
     dead = set(down)
     gone = set(dead_sites)
     routers = {r.site for r in plan.routers} - gone
-    adj: _Adj = {r.site: [] for r in plan.routers if r.site not in gone}
-    for b in plan.bridges:
-        adj[b.site] = []
+    adj: _Adj = {r: [] for r in routers}
+    segments: dict[str, list[tuple[int, Port]]] = {}
     for lk in plan.links:
         if lk.id in dead or lk.a.site in gone or lk.b.site in gone:
             continue
@@ -67,10 +69,14 @@ def _graph(plan: TwinPlan, down: Iterable[str], dead_sites: Iterable[str] = ()) 
             adj[lk.a.site].append((lk.b.site, lk.cost, lk.a.ifname, str(lk.b.address.ip)))
             adj[lk.b.site].append((lk.a.site, lk.cost, lk.b.ifname, str(lk.a.address.ip)))
             continue
-        router, seg = (lk.a, lk.b) if lk.a.address is not None else (lk.b, lk.a)
-        assert router.address is not None
-        adj[router.site].append((seg.site, lk.cost, router.ifname, None))
-        adj[seg.site].append((router.site, 0, "", str(router.address.ip)))
+        router = lk.a if lk.a.address is not None else lk.b
+        segments.setdefault(lk.segment, []).append((lk.cost, router))
+    for ports in segments.values():
+        for cost, p in ports:
+            for _, q in ports:
+                assert p.address is not None and q.address is not None
+                if q.site != p.site and q.address.network == p.address.network:
+                    adj[p.site].append((q.site, cost, p.ifname, str(q.address.ip)))
     return adj, routers
 
 
@@ -109,16 +115,8 @@ def expected_routes(plan: TwinPlan, down: Iterable[str] = (), dead: Iterable[str
             total = dist[src.site]
             hops: set[NextHop] = set()
             for v, cost, dev, gw in adj[src.site]:
-                if v not in dist or cost + dist[v] != total:
-                    continue
-                if v in routers:
-                    assert gw is not None
+                if v in dist and cost + dist[v] == total:
                     hops.add(NextHop(gw, dev))
-                    continue
-                for r, c2, _, gw2 in adj[v]:  # across the segment to the next router
-                    if r != src.site and r in dist and c2 + dist[r] == dist[v]:
-                        assert gw2 is not None
-                        hops.add(NextHop(gw2, dev))
             for loop in dst.loopbacks:
                 out[ns[src.site]][str(loop)] = frozenset(hops)
     return out

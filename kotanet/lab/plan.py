@@ -251,19 +251,25 @@ def plan_twin(inv: Inventory, state: NetworkState | None = None, *, prefix: str 
             ep = lk.b if devices[lk.a.device].site == site else lk.a
             itf = devices[ep.device].interface(ep.interface)
             far.append((lk, devices[ep.device].site, itf.addresses[0] if itf and itf.addresses else None))
-        nets = {a.network for _, _, a in far if a is not None}
-        if len(nets) == 1 and all(a is not None for _, _, a in far) and \
-                len({a for _, _, a in far}) == len(far):
-            net = nets.pop()
-            for lk, s, a in far:
-                assert a is not None
-                seg_addr[(lk.id, s)] = a
-        else:
-            net = _free(inv.settings.p2p_pool, 28, taken)
-            hosts = net.hosts()
-            for lk, s, _ in sorted(far, key=lambda x: x[1]):
-                seg_addr[(lk.id, s)] = IPv4Interface(f"{next(hosts)}/{net.prefixlen}")
-        bridges.append(Bridge(site=site, namespace=namespace_name(prefix, site), network=net))
+        addr: dict[tuple[str, str], IPv4Interface | None] = {
+            (lk.id, s): _given_address(given.get(lk.id), s, devices) or a for lk, s, a in far}
+        known = [a for a in addr.values() if a is not None]
+        if len(known) != len({a.ip for a in known}):  # two ports claim one address: address them afresh
+            addr = dict.fromkeys(addr)
+            known = []
+        seg_net: IPv4Network | None = known[0].network if known else None  # the bridge's nominal subnet
+        unaddressed = sorted(k for k, a in addr.items() if a is None)
+        if unaddressed:
+            block = _free(inv.settings.p2p_pool, 28, taken)
+            hosts = block.hosts()
+            for port_key in unaddressed:
+                addr[port_key] = IPv4Interface(f"{next(hosts)}/{block.prefixlen}")
+            seg_net = seg_net or block
+        assert seg_net is not None
+        for port_key, found in addr.items():
+            assert found is not None
+            seg_addr[port_key] = found
+        bridges.append(Bridge(site=site, namespace=namespace_name(prefix, site), network=seg_net))
 
     router_ns = {r.site: r.namespace for r in routers}
     bridge_ns = {b.site: b.namespace for b in bridges}
@@ -298,6 +304,18 @@ def plan_twin(inv: Inventory, state: NetworkState | None = None, *, prefix: str 
                                    hint="the inventory has too many links for the twin's naming")
     return TwinPlan(prefix=prefix, dc=dc, routers=tuple(routers), bridges=tuple(bridges), links=tuple(links),
                     skipped=tuple(skipped), state=state)
+
+
+def _given_address(assignment: P2pAssignment | None, site: str, devices: Mapping[str, Device]
+                   ) -> IPv4Interface | None:
+    """The migration plan's address for the router end at `site` of a new fibre into a manhole."""
+    if assignment is None:
+        return None
+    if devices[assignment.a.device].site == site:
+        return assignment.a_address
+    if devices[assignment.b.device].site == site:
+        return assignment.b_address
+    return None
 
 
 def _p2p(inv: Inventory, devices: Mapping[str, Device], lk: Link, given: P2pAssignment | None,

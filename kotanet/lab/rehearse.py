@@ -160,8 +160,11 @@ def rehearse(inv: Inventory, twin: Twin, routes: Sequence[str] | None = None, *,
         if missing:
             out.append(RouteRehearsal(rp.route, False, "failed", error=f"depends on route {missing[0]}, not applied"))
             continue
-        result = _one(tinv, twin, mplan, rp, applied, addressing, creds, device_site, backups, clock, timeout,
-                      break_fibre, note)
+        try:
+            result = _one(tinv, twin, mplan, rp, applied, addressing, creds, device_site, backups, clock, timeout,
+                          break_fibre, note)
+        except KotanetError as exc:  # one route failing to build never stops the others
+            result = RouteRehearsal(rp.route, False, "failed", error=str(exc))
         if result.ok:
             applied.append(rp.route)
             if mop_dir is not None:
@@ -183,6 +186,7 @@ def _one(tinv: Inventory, twin: Twin, mplan: MigrationPlan, rp: RoutePlan, appli
     new = [after.link(lid) for lid in rp.new_links if any(lk.id == lid for lk in after.links)]
     existing = {lk.id for lk in before.links}
     note(rp.route, "fibre")
+    twin.add_bridges(after.bridges)
     twin.add_links([lk for lk in new if lk.id not in existing])
     if break_fibre:
         for lk in new:

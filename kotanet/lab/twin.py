@@ -283,6 +283,16 @@ class Twin:
                 cmds.append(f"link set {port.ifname} up\n")
                 _run(["ip", "-n", port.namespace, "-batch", "-"], "".join(cmds))
 
+    def add_bridges(self, bridges: Iterable[Bridge]) -> None:
+        """Create the namespaces of manholes that a later plan splices fibre through."""
+        have = set(list_namespaces())
+        for b in bridges:
+            if b.namespace in have:
+                continue
+            _run(["ip", "netns", "add", b.namespace])
+            _run(["ip", "-n", b.namespace, "-batch", "-"],
+                 "link set lo up\nlink add br0 type bridge\nlink set br0 up\n")
+
     def replan(self, plan: TwinPlan) -> None:
         """The twin now stands for `plan` (after a route was applied); its expected routes follow."""
         self.plan = plan

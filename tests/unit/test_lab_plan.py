@@ -223,3 +223,25 @@ def test_frr_route_template_takes_the_same_context_as_ios(inv: Inventory) -> Non
     text = out["1"]["inspektorat-r1"].text if "inspektorat-r1" in out["1"] else next(iter(out["1"].values())).text
     assert "ip ospf network point-to-point" in text and "ip ospf cost 10" in text
     assert "ip address 10." in text and "/30" in text
+
+
+def test_routers_on_a_segment_in_different_subnets_are_not_neighbours() -> None:
+    from kotanet.lab.plan import Bridge
+    seg = [TwinLink(f"m{n}", n, LinkMedium.FIBRE, 10,
+                    Port(s, f"kn-{s}", f"kn{n}fa", IPv4Interface(addr), f"{s}-r1", "e1"),
+                    Port("m", "kn-m", f"kn{n}fb", None, "m-sc1", f"p{n}"), NetworkType.BROADCAST, "m")
+           for n, s, addr in ((1, "a", "10.2.0.1/30"), (2, "b", "10.2.0.5/30"))]
+    plan = TwinPlan(prefix="kn", dc="a", routers=(_router("a", 1), _router("b", 2)),
+                    bridges=(Bridge("m", "kn-m", IPv4Network("10.2.0.0/30")),), links=tuple(seg), skipped=())
+    assert "10.0.0.2" not in expected_routes(plan)["kn-a"]
+
+
+def test_a_new_fibre_into_a_manhole_takes_the_plans_address(inv: Inventory) -> None:
+    from kotanet.topology.plan import plan_migrations
+    mplan = plan_migrations(inv)
+    given = [a for rp in mplan.routes for a in rp.addressing]
+    plan = plan_twin(inv, state_after(inv, [r.route for r in mplan.routes]), route_addressing=given)
+    a = next(x for x in given if x.link == "fo-mh-bangbarung--disdik")
+    port = next(p for p in plan.link("fo-mh-bangbarung--disdik").router_ports())
+    assert port.site == "disdik"
+    assert port.address in (a.a_address, a.b_address)
