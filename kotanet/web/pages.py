@@ -228,8 +228,10 @@ def overview(request: Request, ctx: Ctx, user: PageUser) -> HTMLResponse:
 
 @router.get("/fragments/overview", response_class=HTMLResponse)
 def overview_fragment(request: Request, ctx: Ctx, user: PageUser) -> HTMLResponse:
-    html, _ = _live_fragment(ctx, request, user, ctx.figures.snapshot())
-    return HTMLResponse(html)
+    html, values = _live_fragment(ctx, request, user, ctx.figures.snapshot())
+    query = values["query"]
+    # the address bar shows the page with these filters (not this fragment), without a new history entry
+    return HTMLResponse(html, headers={"HX-Replace-Url": "/?" + query if query else "/"})
 
 
 # ------------------------------------------------------------------------------------------ detail

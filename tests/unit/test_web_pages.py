@@ -64,6 +64,7 @@ def test_overview_filters(web: Web) -> None:
     assert frag.status_code == 200 and "<html" not in frag.text
     assert _rows(frag.text) == services
     assert 'hx-get="/fragments/overview?kind=service"' in frag.text
+    assert frag.headers["HX-Replace-Url"] == "/?kind=service"
 
 
 def test_overview_pages_long_lists(tmp_path: Path) -> None:
