@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import networkx as nx
 from pydantic import SecretStr
 
 from kotanet.clock import Clock
@@ -37,7 +38,7 @@ from kotanet.lab.expected import NextHop, reachable_to
 from kotanet.lab.netlink import in_netns
 from kotanet.lab.plan import MEDIUM_LETTER, TwinPlan, plan_twin
 from kotanet.lab.twin import Twin, run_command
-from kotanet.topology.graph import state_after
+from kotanet.topology.graph import build_graph, state_after
 from kotanet.topology.plan import MigrationPlan, RoutePlan, plan_migrations
 
 __all__ = ["RouteRehearsal", "TwinTransportFactory", "rehearse", "twin_inventory"]
@@ -204,13 +205,19 @@ def _one(tinv: Inventory, twin: Twin, mplan: MigrationPlan, rp: RoutePlan, appli
     note(rp.route, "dry-run")
     dry = deployer.dry_run(job)
     result.dry_run_changes = sum(1 for r in dry.devices if (r.diff or '').strip())
+    for lid in rp.reroutes:  # the moved fibre is a physical change: its old path goes dark first
+        if any(lk.id == lid for lk in before.links):
+            twin.unplug(lid)
     note(rp.route, "commit")
+    committed_from = len(factory.made)
     report = deployer.commit(job)
     result.push_s = time.monotonic() - start
     if report.outcome is not Outcome.APPLIED:
         errors = "; ".join(f"{r.device}: {r.error}" for r in report.devices if r.error)
         result.outcome, result.error = "rolled-back", errors or report.outcome.value
         _undo_faults(twin, new)
+        for lid in rp.reroutes:
+            twin.plug(lid)
         return result
     twin.replan(after)
     for lk in new:  # the broken drill keeps its fault on the new plan's links
@@ -226,13 +233,18 @@ def _one(tinv: Inventory, twin: Twin, mplan: MigrationPlan, rp: RoutePlan, appli
     should = [ns for ns, m in expected.items() if _uses(m.get(str(dc.router_id), frozenset()), fibre_ifs)]
     carries = [ns for ns in should if _uses(routes.get(ns, {}).get(str(dc.router_id), frozenset()), fibre_ifs)]
     result.fibre_carries = bool(carries)
-    checks = [not diffs, bool(carries) or not should]
+    # every router the topology says reaches the DC after the route must reach it in the twin
+    g = build_graph(tinv, after.state)
+    predicted = set(nx.node_connected_component(g, after.dc)) & {r.site for r in after.routers}
+    unreached = sorted(predicted - reachable_to(after, routes, after.dc))
+    checks = [not diffs, bool(carries) or not should, not unreached]
     result.checks_total, result.checks_passed = len(checks), sum(checks)
     if not all(checks):
         note(rp.route, "rollback")
         result.error = (f"{len(diffs)} routes differ from the expected ones, e.g. {diffs[0]}" if diffs
+                        else f"the topology says {', '.join(unreached)} reach the DC, the twin does not" if unreached
                         else "no router reaches the DC over the new fibre")
-        for t in factory.made:
+        for t in factory.made[committed_from:]:  # the sessions that committed, back to their backups
             try:
                 t.open()
                 t.rollback()
@@ -240,6 +252,8 @@ def _one(tinv: Inventory, twin: Twin, mplan: MigrationPlan, rp: RoutePlan, appli
                 t.close()
         twin.replan(before)
         _undo_faults(twin, new)
+        for lid in rp.reroutes:
+            twin.plug(lid)
         twin.wait_converged(timeout)
         result.outcome = "rolled-back"
         return result

@@ -283,6 +283,15 @@ class Twin:
                 cmds.append(f"link set {port.ifname} up\n")
                 _run(["ip", "-n", port.namespace, "-batch", "-"], "".join(cmds))
 
+    def unplug(self, link_id: str) -> None:
+        """Take a link's veth ends down without recording a fault (a fibre moved elsewhere by a route)."""
+        for port in self.plan.link(link_id).router_ports():
+            _run(["ip", "-n", port.namespace, "link", "set", "dev", port.ifname, "down"])
+
+    def plug(self, link_id: str) -> None:
+        for port in self.plan.link(link_id).router_ports():
+            _run(["ip", "-n", port.namespace, "link", "set", "dev", port.ifname, "up"])
+
     def add_bridges(self, bridges: Iterable[Bridge]) -> None:
         """Create the namespaces of manholes that a later plan splices fibre through."""
         have = set(list_namespaces())
