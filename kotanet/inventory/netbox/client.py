@@ -252,6 +252,13 @@ def _rejected(kind: Kind, op: Op, exc: Any, labels: Sequence[str], lang: Lang) -
             if item:
                 label, fields = (labels[i] if i < len(labels) else f"#{i}"), _fields(item)
                 break
+    elif isinstance(body, dict) and isinstance(body.get("errors"), list):
+        # NetBox 4.7: {"detail": "1 of 250 objects could not be created.", "errors": [{"index": i, "errors": {...}}]}
+        for item in body["errors"]:
+            if isinstance(item, dict) and isinstance(item.get("index"), int) and item.get("errors"):
+                i = item["index"]
+                label, fields = (labels[i] if i < len(labels) else f"#{i}"), _fields(item["errors"])
+                break
     elif isinstance(body, dict):
         label, fields = (labels[0] if len(labels) == 1 else f"({len(labels)})"), _fields(body)
     return RejectedError(t("netbox.err.rejected", lang, op=t(f"netbox.op.{op.value}", lang), what=what, label=label,
