@@ -138,6 +138,7 @@ def test_prepare_unmanaged_objects(nb: NetBox) -> None:
     role = _api(nb, "POST", "dcim/device-roles", {"name": "Printer", "slug": "printer", "color": "ff0000"})
     dev = _api(nb, "POST", "dcim/devices", {"name": "arsip-r1", "site": site["id"], "device_type": dtype["id"],
                                             "role": role["id"], "tenant": tenant["id"]})
+    _api(nb, "POST", "dcim/interface-templates", {"device_type": dtype["id"], "name": "eth0", "type": "1000base-t"})
     _UNMANAGED.update({"dcim/regions": region["id"], "dcim/sites": site["id"], "tenancy/tenants": tenant["id"],
                        "dcim/devices": dev["id"]})
     for path, oid in _UNMANAGED.items():
@@ -339,6 +340,32 @@ def test_refused_push_names_object_and_field_and_a_rerun_converges(nb: NetBox, t
     assert _counts(restore.stdout) == {"create": 0, "update": 0, "delete": 2}
 
 
+# ------------------------------------------------------------------ a city's device type with interface templates
+
+
+def test_interfaces_made_by_a_device_type_template_are_adopted(nb: NetBox, tmp_path: Path) -> None:
+    """NetBox makes eth0 on a new device from the city's EdgeRouter X template; push adopts it, no duplicate."""
+    d = tmp_path / "with-er"
+    shutil.copytree(BOGOR, d)
+    devices = yaml.safe_load((d / "devices.yaml").read_text())
+    devices["devices"].append({"id": "balaikota-er1", "site": "balaikota", "role": "switch", "platform": "routeros",
+                               "model": "EdgeRouter X", "manufacturer": "Ubiquiti",
+                               "interfaces": [{"name": "eth0", "description": "uplink"}, {"name": "eth1"}]})
+    (d / "devices.yaml").write_text(yaml.safe_dump(devices, sort_keys=False, allow_unicode=True))
+    r = _kotanet(nb, "push", str(d), "--json")
+    assert r.returncode == 0, r.stderr
+    again = _kotanet(nb, "push", str(d), "--json")
+    assert _counts(again.stdout) == {"create": 0, "update": 0, "delete": 0}
+    itfs = _all(nb, "dcim/interfaces", device="balaikota-er1")
+    assert sorted((i["device"]["name"], i["name"], i["description"], [t["slug"] for t in i["tags"]])
+                  for i in itfs) == [("balaikota-er1", "eth0", "uplink", ["kotanet"]),
+                                     ("balaikota-er1", "eth1", "", ["kotanet"])]
+    dtype = _all(nb, "dcim/device-types", model="EdgeRouter X")
+    assert len(dtype) == 1 and dtype[0]["tags"] == []  # the city's device type was used as found
+    back = _kotanet(nb, "push", "--json")
+    assert _counts(back.stdout) == {"create": 0, "update": 0, "delete": 3}
+
+
 # ------------------------------------------------------------------ an unmanaged object with kotanet's key
 
 
@@ -363,3 +390,10 @@ def test_conflict_with_an_unmanaged_object_refuses_unless_adopt(nb: NetBox, tmp_
     assert [t["slug"] for t in site["tags"]] == ["kotanet"]
     assert site["custom_fields"]["kotanet_site_kind"] == "department"
     assert site["region"] is None  # kotanet's record has no region: it manages the site now
+    # now kotanet manages the site, but the city's own device stands on it: NetBox refuses the delete, kotanet
+    # names the site, and the device is untouched
+    blocked = _kotanet(nb, "push")
+    line = _one_line_exit_2(blocked, connected=True)
+    assert "NetBox refused to delete site gudang-arsip" in line
+    assert _api(nb, "GET", f"dcim/devices/{_UNMANAGED['dcim/devices']}")["last_updated"] == \
+        _SNAPSHOT["dcim/devices"]["last_updated"]

@@ -349,7 +349,20 @@ def push(client: NetBoxClient, inv: Inventory, *, adopt: bool = False, progress:
         for upart in [updates[i:i + size] for i in range(0, len(updates), size)]:
             update(upart)
             tick(len(upart))
+        if kind is Kind.DEVICE and creates and _has_templates(desired[Kind.DEVICE_TYPE], ex):
+            # a device type of the city's own may carry interface templates: NetBox has just made those
+            # interfaces on the new devices (untagged); read them, so they are adopted instead of duplicated
+            ex.by_key.pop(Kind.INTERFACE, None)
+            ex.orphans.pop(Kind.INTERFACE, None)
+            ex.add(Kind.INTERFACE, client.fetch(Kind.INTERFACE))
+            ids[Kind.INTERFACE] = {k: int(r["id"]) for k, r in ex.by_key[Kind.INTERFACE].items()}
     return the_plan
+
+
+def _has_templates(types: Mapping[Key, Desired], ex: Existing) -> bool:
+    """Whether a device type kotanet uses (and did not make) has interface templates."""
+    have = ex.by_key.get(Kind.DEVICE_TYPE, {})
+    return any(rec.get("interface_template_count") for key in types if (rec := have.get(key)) is not None)
 
 
 PULL_KINDS = (Kind.REGION, Kind.TENANT, Kind.SITE, Kind.RACK, Kind.POWER_PANEL, Kind.POWER_FEED, Kind.DEVICE,
