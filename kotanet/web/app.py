@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import threading
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -33,6 +35,8 @@ from kotanet.web.metrics import WebMetrics
 from kotanet.web.settings import WebSettings
 
 __all__ = ["create_app"]
+
+_log = logging.getLogger(__name__)
 
 _CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
         "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
@@ -100,9 +104,16 @@ def create_app(settings: WebSettings, *, inventory: Inventory | None = None,
     ctx = AppContext(settings, db, auth, figures, templates, reports_dir)
     metrics = WebMetrics(figures)
 
+    def warm_up() -> None:
+        try:
+            figures.snapshot()
+        except Exception as exc:  # the first request will say what is wrong
+            _log.warning("computing the first SLA figures failed: %s", type(exc).__name__)
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         del app
+        threading.Thread(target=warm_up, name="kotanet-warm-up", daemon=True).start()  # the first page is fast
         yield
         figures.close()
 

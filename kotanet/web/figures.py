@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -34,6 +35,8 @@ from kotanet.slas.report import ReportRow, SlaReport, assemble_report
 from kotanet.timeutil import to_micros
 from kotanet.web.db import WebDb
 from kotanet.web.settings import WebSettings
+
+_log = logging.getLogger(__name__)
 
 __all__ = ["Figures", "Live", "Segment", "Snapshot", "TargetRow", "timeline"]
 
@@ -290,28 +293,35 @@ class Figures:
         return max(self.settings.figures_ttl_s, 3 * self.compute_s)
 
     def snapshot(self) -> Snapshot:
+        """The current snapshot. A stale one is still served while a background thread computes the next, so no
+        request waits for a computation except the very first (and the first after maintenance changed)."""
         snap = self._snap
-        fresh = snap is not None and time.monotonic() - self._snap_mono < self.ttl_s
-        if snap is not None and fresh:
-            return snap
         if snap is not None:
-            # stale: one thread recomputes, the others serve the stale snapshot meanwhile
-            if not self._compute_lock.acquire(blocking=False):
-                return snap
-        else:
-            self._compute_lock.acquire()
-        try:
-            current = self._snap
-            if current is not None and time.monotonic() - self._snap_mono < self.ttl_s:
-                return current
-            snap = self._compute()
-            self._snap, self._snap_mono = snap, time.monotonic()
+            if time.monotonic() - self._snap_mono >= self.ttl_s and self._compute_lock.acquire(blocking=False):
+                threading.Thread(target=self._refresh, name="kotanet-figures", daemon=True).start()
             return snap
+        with self._compute_lock:
+            current = self._snap
+            if current is not None:
+                return current
+            return self._keep(self._compute())
+
+    def _refresh(self) -> None:
+        try:
+            self._keep(self._compute())
+        except Exception as exc:  # keep serving the stale snapshot; the next request tries again
+            _log.warning("recomputing the SLA figures failed: %s", type(exc).__name__)
         finally:
             self._compute_lock.release()
 
+    def _keep(self, snap: Snapshot) -> Snapshot:
+        if snap.version == self._version:  # else maintenance changed meanwhile: the next request recomputes
+            self._snap, self._snap_mono = snap, time.monotonic()
+        return snap
+
     def _compute(self) -> Snapshot:
         t0 = time.monotonic()
+        version = self._version
         inv = self.inventory()
         now = self.now()
         period = period_containing(PeriodKind.MONTH, now, inv.settings.timezone)
@@ -322,7 +332,7 @@ class Figures:
         rows = tuple(self._row(r, live, in_maint) for r in report.rows)
         down = tuple(sorted(t for t, s in live.items() if s is State.DOWN and t not in in_maint))
         self.compute_s = time.monotonic() - t0
-        return Snapshot(now, period, rows, live, self._version, {r.id: r for r in rows}, down)
+        return Snapshot(now, period, rows, live, version, {r.id: r for r in rows}, down)
 
     @staticmethod
     def in_maintenance(inv: Inventory, now: dt.datetime) -> set[str]:

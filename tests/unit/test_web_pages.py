@@ -362,3 +362,26 @@ def test_garbage_forms_never_get_a_5xx(web: Web) -> None:
         assert client.post("/login", data=form).status_code < 500
 
     check()
+
+
+def test_a_stale_snapshot_is_served_while_the_next_is_computed(tmp_path: Path) -> None:
+    import time
+
+    from kotanet.web.db import WebDb
+    from kotanet.web.figures import Figures, Live
+
+    store = _down_store()
+    w = make_web(tmp_path, store=store)
+    fig = Figures(w.settings, WebDb(w.state_dir), bogor())
+    first = fig.snapshot()
+    assert fig.snapshot() is first  # fresh: the same object
+    assert first.by_id["sla-balaikota"].live is Live.UP
+    store.append_transitions([Transition("site:balaikota", NOW - dt.timedelta(minutes=1), State.DOWN)])
+    fig._snap_mono -= 3600  # as if the snapshot were an hour old
+    assert fig.snapshot() is first  # stale, served at once while a thread computes the next one
+    deadline = time.monotonic() + 30
+    while fig.snapshot() is first:
+        assert time.monotonic() < deadline, "the snapshot was never recomputed"
+        time.sleep(0.01)
+    assert fig.snapshot().by_id["sla-balaikota"].live is Live.DOWN
+    assert "site:balaikota" in fig.snapshot().down_now

@@ -86,7 +86,7 @@ def make_web(tmp_path: Path, *, store: Store | None = None, metrics_public: bool
         init_keys(key_dir)
     settings = WebSettings(state_dir=tmp_path / "web", store=store if store is not None else seeded_store(),
                            clock=FixedClock(NOW), session_clock=clock, metrics_public=metrics_public,
-                           key_dir=key_dir, figures_ttl_s=0.0)
+                           key_dir=key_dir, figures_ttl_s=60.0)
     app = create_app(settings, inventory=bogor(), hasher=FAST)
     auth = Auth(WebDb(settings.state_dir), settings, FAST)
     for name, role in USERS.items():
