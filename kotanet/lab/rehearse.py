@@ -191,7 +191,7 @@ def _one(tinv: Inventory, twin: Twin, mplan: MigrationPlan, rp: RoutePlan, appli
     twin.add_links([lk for lk in new if lk.id not in existing])
     if break_fibre:
         for lk in new:
-            twin.degrade(lk.id)
+            twin.degrade(lk.id, lk)
     configs = route_configs(tinv, mplan, rp, keep_radio_backup=False, platform_of=platform_override(Platform.FRR))
     namespace_of = {dev: before.router(device_site[dev]).namespace for dev in configs}
     endpoints = {dev: DeviceEndpoint(name=dev, platform=Platform.FRR, port=22, credentials=creds,

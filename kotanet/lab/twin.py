@@ -11,6 +11,7 @@ and nothing else. `up` first does what `down` does, so a crashed run is cleaned 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import secrets
@@ -135,8 +136,14 @@ class Twin:
         tmp.write_text(json.dumps(data, indent=1), encoding="utf-8")
         tmp.replace(self.state_dir / STATE_FILE)
 
+    @property
+    def runtime_dir(self) -> Path:
+        return runtime_dir(self.state_dir, self.plan.prefix)
+
     def router_dir(self, router: Router) -> Path:
-        return self.state_dir / router.namespace
+        """The router's frr.conf, pid files, vty and zebra sockets and log: under /run/kotanet-lab, where
+        the `frr` user the daemons run as can reach them whatever the state directory's permissions."""
+        return self.runtime_dir / router.namespace
 
     def up(self, *, progress: Callable[[str, int, int], None] | None = None) -> None:
         """Build every namespace, veth and router of the plan and start FRR. Cleans up a previous run first."""
@@ -145,6 +152,8 @@ class Twin:
             raise KotanetError(why)
         cleanup(self.state_dir, self.plan.prefix)
         self.state_dir.mkdir(parents=True, exist_ok=True)
+        RUNTIME_ROOT.mkdir(mode=0o755, exist_ok=True)
+        self.runtime_dir.mkdir(mode=0o755)
         self.save()  # written first, so that a crash halfway is cleaned up by the next `up` or `down`
         step = progress or _no_progress
         plan = self.plan
@@ -185,9 +194,9 @@ class Twin:
     def _start_router(self, router: Router) -> None:
         d = self.router_dir(router)
         d.mkdir(parents=True, exist_ok=True)
+        shutil.chown(d, "frr", "frr")
         (d / "frr.conf").write_text(render_router(self.plan, router, d / "frr.log"), encoding="utf-8")
         (d / "vtysh.conf").write_text("service integrated-vtysh-config\n", encoding="utf-8")
-        shutil.chown(d, "frr", "frr")
         for f in d.iterdir():
             shutil.chown(f, "frr", "frr")
         _run(["ip", "netns", "exec", router.namespace, "unshare", "--uts", "sh", "-c",
@@ -362,8 +371,9 @@ class Twin:
         self.faults[link_id] = FaultKind.FAIL
         self.save()
 
-    def degrade(self, link_id: str) -> None:
-        lk = self.plan.link(link_id)
+    def degrade(self, link_id: str, link: TwinLink | None = None) -> None:
+        """`link`: a link of a later plan (a route's new fibre, before the twin stands for that plan)."""
+        lk = link or self.plan.link(link_id)
         for port in lk.ends():
             table = f"kn{lk.number}{port.ifname[-1]}"
             _run(["ip", "netns", "exec", port.namespace, "nft", "-f", "-"],
@@ -472,9 +482,19 @@ def cleanup(state_dir: Path, prefix: str) -> list[str]:
     if names:
         subprocess.run(["ip", "-batch", "-"], input="".join(f"netns del {n}\n" for n in sorted(names)),
                        capture_output=True, text=True, check=False)
-    if state_dir.exists():
-        shutil.rmtree(state_dir, ignore_errors=True)
+    for d in (state_dir, runtime_dir(state_dir, prefix)):
+        if d.exists():
+            shutil.rmtree(d, ignore_errors=True)
     return sorted(names)
+
+
+RUNTIME_ROOT = Path("/run/kotanet-lab")
+
+
+def runtime_dir(state_dir: Path, prefix: str) -> Path:
+    """The lab's directory under /run/kotanet-lab: one per state directory and prefix."""
+    digest = hashlib.sha256(str(state_dir.resolve()).encode()).hexdigest()[:10]
+    return RUNTIME_ROOT / f"{prefix}-{digest}"
 
 
 def _zombie(pid: int) -> bool:
