@@ -46,11 +46,10 @@ def serve_cmd(
                                                  "served behind HTTPS).")] = False,
 ) -> None:
     """Serve the NOC dashboard (and its JSON API under /api/v1) with uvicorn."""
-    import uvicorn
-
     from kotanet.monitors.stores import default_store_url
     from kotanet.paths import kotanet_home
     from kotanet.web.app import create_app
+    from kotanet.web.server import run
     from kotanet.web.settings import WebSettings
 
     st = state(ctx)
@@ -62,7 +61,7 @@ def serve_cmd(
     with st.err.status(st.t("web.cli.starting")):
         app = create_app(settings)
     st.err.print(st.t("web.cli.serving", url=f"http://{host}:{port}/"), highlight=False)
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    run(app, host=host, port=port)
 
 
 # -------------------------------------------------------------------------------------------- users

@@ -13,7 +13,7 @@ Demo time runs `speed` times faster than the wall clock (15x: the 20-minute outa
 `ScaledClock` drives the poller's timestamps, the scenario's maintenance window and the dashboard, so every
 page agrees on "now". The seeded month ends where demo time starts.
 
-Ctrl-C (or SIGTERM) stops everything this process started: the scenario and poller threads, uvicorn, the SSH
+Ctrl-C (or SIGTERM, or SIGHUP when the terminal closes) stops everything this process started: the scenario and poller threads, uvicorn, the SSH
 fleet and snmpsim (by pid), and removes the address map. Every listener binds 127.0.0.1 only.
 
 The poller probes SNMP and HTTP only: every simulated agent lives on 127.0.0.1, which always answers ICMP, so
@@ -296,6 +296,7 @@ def _live_part(st: CliState, options: DemoOptions, demo_dir: Path, store_url: st
     clock = ScaledClock(st.clock.now(), options.speed)
     run = _Running()
     previous_term = signal.signal(signal.SIGTERM, _interrupt)
+    previous_hup = signal.signal(signal.SIGHUP, _interrupt)  # the terminal closed: stop cleanly too
     # A shell starting a background job passes SIGINT on as ignored: take it back so Ctrl-C always stops us.
     previous_int = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
@@ -323,11 +324,20 @@ def _live_part(st: CliState, options: DemoOptions, demo_dir: Path, store_url: st
     except KeyboardInterrupt:
         pass
     finally:
-        st.err.print(st.t("demo.live.stopping"), highlight=False)
-        _stop_all(run)
-        signal.signal(signal.SIGTERM, previous_term)
-        signal.signal(signal.SIGINT, previous_int)
-        st.err.print(st.t("demo.live.stopped"), highlight=False)
+        # Stop first, print after: a closed terminal or pipe (EPIPE) or a second Ctrl-C must not cut the
+        # clean-up short, so both signals are ignored until everything is stopped.
+        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(signum, signal.SIG_IGN)
+        with contextlib.suppress(Exception):
+            st.err.print(st.t("demo.live.stopping"), highlight=False)
+        try:
+            _stop_all(run)
+        finally:
+            signal.signal(signal.SIGTERM, previous_term)
+            signal.signal(signal.SIGHUP, previous_hup)
+            signal.signal(signal.SIGINT, previous_int)
+        with contextlib.suppress(Exception):
+            st.err.print(st.t("demo.live.stopped"), highlight=False)
 
 
 def _interrupt(signum: int, frame: object) -> None:
@@ -668,7 +678,8 @@ def _stop_all(run: _Running) -> None:
         with contextlib.suppress(Exception):
             run.lab.down()  # kotanet.lab.api.Lab.down: the namespaces and FRR processes
     if run.city is not None:
-        run.city.stop()
+        with contextlib.suppress(Exception):
+            run.city.stop()
 
 
 def _main() -> None:
