@@ -13,8 +13,9 @@ Demo time runs `speed` times faster than the wall clock (15x: the 20-minute outa
 `ScaledClock` drives the poller's timestamps, the scenario's maintenance window and the dashboard, so every
 page agrees on "now". The seeded month ends where demo time starts.
 
-Ctrl-C (or SIGTERM, or SIGHUP when the terminal closes) stops everything this process started: the scenario and poller threads, uvicorn, the SSH
-fleet and snmpsim (by pid), and removes the address map. Every listener binds 127.0.0.1 only.
+Ctrl-C (or SIGTERM, or SIGHUP when the terminal closes) stops everything this process started: the scenario
+and poller threads, uvicorn, the SSH fleet and snmpsim (by pid), and removes the address map. Every listener
+binds 127.0.0.1 only.
 
 The poller probes SNMP and HTTP only: every simulated agent lives on 127.0.0.1, which always answers ICMP, so
 a simulated device "down" is its silent SNMP agent.

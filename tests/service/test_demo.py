@@ -75,8 +75,11 @@ class _Reader:
 
     def _run(self) -> None:
         assert self._proc.stdout is not None
-        for line in self._proc.stdout:
-            self.lines.append(line.rstrip("\n"))
+        try:
+            for line in self._proc.stdout:
+                self.lines.append(line.rstrip("\n"))
+        except (OSError, ValueError):  # the test closed the pipe on purpose
+            return
 
     def text(self) -> str:
         return "\n".join(self.lines)
@@ -217,6 +220,32 @@ def _stop(proc: subprocess.Popen[str], children: set[int]) -> None:
     for pid in children:
         if _alive(pid):
             os.kill(pid, signal.SIGKILL)
+
+
+def test_a_closed_terminal_still_stops_every_child(tmp_path: Path) -> None:
+    """The terminal goes away: the demo's output pipe is closed and it gets SIGHUP. Its clean-up must not
+    die on the broken pipe and leave snmpsim and the SSH devices behind (they run in sessions of their own)."""
+    require_service(_snmpsim_available(), "snmpsim (the simulated city)")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    proc = subprocess.Popen([*DEMO, "demo", "--port", str(port)], env=_env(tmp_path), stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    reader = _Reader(proc)
+    children: set[int] = set()
+    try:
+        reader.wait_for(r"NOC dashboard: http://127\.0\.0\.1:\d+/", timeout=180)
+        children = _descendants(proc.pid)
+        assert len(children) >= 2  # snmpsim and the SSH devices
+        assert proc.stdout is not None
+        os.close(proc.stdout.fileno())  # the reading end goes away: every later write gets EPIPE
+        proc.send_signal(signal.SIGHUP)
+        proc.wait(timeout=60)
+    except BaseException:
+        _stop(proc, children)
+        raise
+    time.sleep(0.2)
+    assert [p for p in children if _alive(p)] == []
 
 
 def test_duration_stops_the_demo_by_itself(tmp_path: Path) -> None:
