@@ -52,8 +52,9 @@ _E404: Responses = {404: {"model": ErrorOut, "description": "No such thing."}}
 _E409: Responses = {409: {"model": ErrorOut, "description": "Conflicts with what exists."}}
 _E422: Responses = {422: {"model": FieldErrorsOut, "description": "Invalid input: each bad field and why."}}
 _E400: Responses = {400: {"model": ErrorOut, "description": "The body is not valid JSON."}}
-_READ: Responses = {**_E401, **_E422}
-_WRITE: Responses = {**_E400, **_E401, **_E403, **_E422}
+_E503: Responses = {503: {"model": ErrorOut, "description": "The measurement store cannot be used right now."}}
+_READ: Responses = {**_E401, **_E422, **_E503}
+_WRITE: Responses = {**_E400, **_E401, **_E403, **_E422, **_E503}
 
 router = APIRouter(prefix="/api/v1", tags=["v1"])
 Ctx = Annotated[AppContext, Depends(app_context)]

@@ -24,6 +24,7 @@ from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kotanet import __version__
+from kotanet.errors import KotanetError
 from kotanet.i18n import t
 from kotanet.inventory.models import Inventory
 from kotanet.web import api, pages
@@ -164,6 +165,17 @@ def create_app(settings: WebSettings, *, inventory: Inventory | None = None,
         if user is None:
             return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
         return pages.render(ctx, request, "error.html", user, status_code=exc.status_code, message=str(exc.detail))
+
+    @app.exception_handler(KotanetError)
+    async def _unavailable(request: Request, exc: KotanetError) -> Response:
+        """The store or a file the dashboard needs cannot be used right now: 503, saying what and why."""
+        _log.warning("answering 503: %s", exc)
+        if _is_api(request):
+            return JSONResponse({"detail": str(exc)}, status_code=503)
+        user = principal_of(request)
+        if user is None:
+            return JSONResponse({"detail": str(exc)}, status_code=503)
+        return pages.render(ctx, request, "error.html", user, status_code=503, message=str(exc))
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:

@@ -385,3 +385,19 @@ def test_a_stale_snapshot_is_served_while_the_next_is_computed(tmp_path: Path) -
         time.sleep(0.01)
     assert fig.snapshot().by_id["sla-balaikota"].live is Live.DOWN
     assert "site:balaikota" in fig.snapshot().down_now
+
+
+def test_an_unusable_store_is_a_503_naming_it(tmp_path: Path) -> None:
+    from kotanet.monitors.stores import StoreUnavailableError
+
+    class Broken(MemoryStore):
+        def transitions(self, **kw: object) -> list[Transition]:  # type: ignore[override]
+            raise StoreUnavailableError("cannot read the store sqlite:///x.db: database is locked",
+                                        hint="try again")
+
+    w = make_web(tmp_path, store=Broken())
+    w.login("noc1")
+    r = w.client.get("/")
+    assert r.status_code == 503 and "database is locked" in r.text
+    r = w.client.get("/api/v1/targets")
+    assert r.status_code == 503 and "database is locked" in r.json()["detail"]
