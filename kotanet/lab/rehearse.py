@@ -107,6 +107,7 @@ class RouteRehearsal:
     checks_passed: int = 0
     checks_total: int = 0
     error: str = ""
+    notes: list[str] = field(default_factory=list)
     mop: Path | None = None
 
     def to_json(self) -> dict[str, object]:
@@ -114,6 +115,7 @@ class RouteRehearsal:
                 "push_s": round(self.push_s, 3), "converge_s": round(self.converge_s, 3),
                 "fibre_carries": self.fibre_carries, "failover_s": {k: round(v, 3) for k, v in self.failover_s.items()},
                 "dark": self.dark, "checks": [self.checks_passed, self.checks_total], "error": self.error,
+                "notes": self.notes,
                 "mop": str(self.mop) if self.mop else None}
 
 
@@ -248,8 +250,16 @@ def _one(tinv: Inventory, twin: Twin, mplan: MigrationPlan, rp: RoutePlan, appli
             try:
                 t.open()
                 t.rollback()
+            except KotanetError as exc:
+                # FRR will not delete an interface the kernel has, so a remediation that removes a whole
+                # `interface` stanza leaves lines behind: the lab negates the route's own lines instead
+                result.notes.append(f"transport rollback failed ({exc}); the lab restored the lines itself")
+                last = backups.latest(t.endpoint.name)
+                _restore_lines(twin, before.router(device_site[t.endpoint.name]), configs[t.endpoint.name].text,
+                               last.read() if last is not None else "")
             finally:
-                t.close()
+                with contextlib.suppress(Exception):
+                    t.close()
         twin.replan(before)
         _undo_faults(twin, new)
         for lid in rp.reroutes:
@@ -268,6 +278,43 @@ def _one(tinv: Inventory, twin: Twin, mplan: MigrationPlan, rp: RoutePlan, appli
     twin.wait_converged(timeout)
     result.ok, result.outcome = True, "applied"
     return result
+
+
+def _blocks(text: str) -> dict[str, list[str]]:
+    """`interface X` -> its child lines, from an FRR/IOS-style config."""
+    out: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    for line in text.splitlines():
+        if line.startswith("interface "):
+            current = out.setdefault(line.strip(), [])
+        elif line.startswith(" ") and current is not None:
+            current.append(line.strip())
+        else:
+            current = None
+    return out
+
+
+def _restore_lines(twin: Twin, router: Any, pushed: str, backup: str) -> None:
+    """Undo a route's interface lines on one router through vtysh: negate what was pushed, then put back
+    what the backup had for those interfaces."""
+    old = _blocks(backup)
+    cmds = ["configure terminal"]
+    for head, children in _blocks(pushed).items():
+        cmds.append(head)
+        for child in children:
+            if child == "shutdown":
+                cmds.append("no shutdown")
+            elif child.startswith("description "):
+                cmds.append("no description")
+            elif not child.startswith("no "):
+                cmds.append(f"no {child}")
+        cmds += old.get(head, [])
+        cmds.append("exit")
+    args: list[str] = []
+    for c in cmds:
+        args += ["-c", c]
+    with contextlib.suppress(KotanetError):  # a line FRR refuses must not stop the others; the routes are checked
+        run_command(twin.vtysh(router, *args))
 
 
 def _undo_faults(twin: Twin, links: Sequence[Any]) -> None:
