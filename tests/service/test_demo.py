@@ -184,6 +184,17 @@ def test_live_demo_serves_runs_the_scenario_and_ctrl_c_leaves_nothing_running(tm
         # the scenario runs in demo time: the 5.8 GHz link goes down 4 demo-minutes in (16 s of wall time)
         flap = reader.wait_for(r"\] link:(r58-[\w-]+): down", timeout=90).group(1)
         assert f"scenario: down link:{flap}" in reader.text()
+        # the kelurahan goes down 6 demo-minutes in; the poller's transitions reach the dashboard's figures
+        kel = reader.wait_for(r"\] site:(kel-[\w-]+): down", timeout=90).group(1)
+        with httpx.Client(base_url=url, timeout=30) as client:
+            client.post("/login", data={"username": "demo-noc", "password": logins["demo-noc"], "next": "/"})
+            deadline = time.monotonic() + 45
+            down: list[str] = []
+            while time.monotonic() < deadline and not down:
+                targets = client.get("/api/v1/targets").json()["targets"]
+                down = [t["id"] for t in targets if t["live"] == "down"]
+                time.sleep(1)
+            assert down, f"no SLA target shows {kel} down"
 
         children = _descendants(proc.pid)
         assert any(pid in children for pid in sim["pids"].values() if pid != proc.pid)  # snmpsim
