@@ -24,6 +24,7 @@ from kotanet.playbooks.cli import playbook_app
 from kotanet.slas.cli import keys_app, sla_app
 from kotanet.topology.cli import plan_app, topology_app
 from kotanet.web.cli import grafana_app, serve_cmd, users_app
+from kotanet.web.demo import demo_cmd
 
 __all__ = ["app", "main"]
 
@@ -72,54 +73,7 @@ def _root(
     )
 
 
-@app.command()
-def demo(ctx: typer.Context) -> None:
-    """The main job on the embedded Kota Bogor dataset: the inventory, its single points of failure and
-    predicted availability, the link budgets, and the 17-route migration plan."""
-    from kotanet.inventory.cli import show, validate
-    from kotanet.topology.cli import analyze_cmd, budget_cmd, migrations_cmd
-
-    st = ctx.find_root().obj
-    assert isinstance(st, CliState)
-    st.out.rule(st.t("demo.title"))
-    validate(ctx, None)
-    show(ctx, None, as_json=False)
-    st.out.rule(st.t("demo.topology"))
-    analyze_cmd(ctx, None, as_json=False, sla=None)
-    st.out.rule(st.t("demo.budgets"))
-    budget_cmd(ctx, None, link=[], radio_threshold=15.0, fibre_threshold=3.0, as_json=False)
-    st.out.rule(st.t("demo.plan"))
-    migrations_cmd(ctx, None, keep_radio_backup=False, as_json=False)
-    _demo_sla(ctx, st)
-    st.out.print(st.t("demo.next"), highlight=False)
-
-
-def _demo_sla(ctx: typer.Context, st: CliState) -> None:
-    """A month of generated history in a demo store, the SLA status, and a signed, verified auditor report."""
-    import shutil
-
-    from kotanet.inventory.choices import PeriodKind
-    from kotanet.monitors.stores import default_store_url
-    from kotanet.paths import kotanet_home
-    from kotanet.slas.cli import report_cmd, seed_demo_cmd, status_cmd, verify_cmd
-    from kotanet.slas.periods import period_containing
-    from kotanet.slas.signing import default_key_dir, init_keys
-
-    demo_dir = kotanet_home() / "demo"
-    shutil.rmtree(demo_dir, ignore_errors=True)  # the demo's own files only: a fresh history every run
-    demo_dir.mkdir(parents=True)
-    store = default_store_url(demo_dir)
-    if not (default_key_dir() / "kotanet-sla.key").exists():
-        init_keys(default_key_dir())
-    st.out.rule(st.t("demo.sla"))
-    seed_demo_cmd(ctx, months=1, seed=0, inventory=None, store=store, as_json=False)
-    status_cmd(ctx, inventory=None, store=store, as_json=False)
-    last_month = period_containing(PeriodKind.MONTH, st.clock.now(), "Asia/Jakarta").previous().label
-    out = demo_dir / f"report-{last_month}"
-    st.out.rule(st.t("demo.report", period=last_month))
-    report_cmd(ctx, period=last_month, out=out, scope=None, formats="csv,xlsx,pdf", lang=None, inventory=None,
-               store=store, key_dir=None, force=True)
-    verify_cmd(ctx, directory=out, trusted_key=default_key_dir() / "kotanet-sla.pub", as_json=False)
+app.command("demo")(demo_cmd)
 
 
 def _lang_from_argv(argv: list[str]) -> Lang:

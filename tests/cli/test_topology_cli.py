@@ -118,7 +118,7 @@ def test_dc_report() -> None:
 
 
 def test_demo_runs(tmp_path: Path) -> None:
-    proc = run_kotanet("demo", env={"KOTANET_HOME": str(tmp_path)})
+    proc = run_kotanet("demo", "--no-serve", env={"KOTANET_HOME": str(tmp_path)})
     assert proc.returncode == 0, proc.stderr
     assert "Migration plan: 18 routes" in proc.stdout
     report = next((tmp_path / "demo").glob("report-*"))
