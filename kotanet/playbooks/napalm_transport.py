@@ -58,7 +58,7 @@ class NapalmTransport:
         return self._device
 
     def _call(self, what: str, fn: Any, *args: Any, **kwargs: Any) -> Any:
-        from napalm.base import exceptions as nx  # type: ignore[import-untyped]
+        from napalm.base import exceptions as nx
 
         try:
             return fn(*args, **kwargs)
@@ -80,7 +80,7 @@ class NapalmTransport:
 
     # -- DeviceTransport ----------------------------------------------------------------------------
     def open(self) -> None:
-        from napalm import get_network_driver  # type: ignore[import-untyped]
+        from napalm import get_network_driver
         from napalm.base import exceptions as nx
 
         ep = self.endpoint
