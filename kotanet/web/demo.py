@@ -681,18 +681,3 @@ def _stop_all(run: _Running) -> None:
     if run.city is not None:
         with contextlib.suppress(Exception):
             run.city.stop()
-
-
-def _main() -> None:
-    """`python -m kotanet.web.demo [--lang id] demo [--port ...]`: kotanet's own CLI with this `demo` command in
-    place of the built-in one, until `kotanet demo` calls it (the tests run the demo through this entry point)."""
-    from kotanet import cli
-
-    cli.app.registered_commands = [c for c in cli.app.registered_commands
-                                   if (c.name or getattr(c.callback, "__name__", "")) != "demo"]
-    cli.app.command("demo")(demo_cmd)
-    cli.main()
-
-
-if __name__ == "__main__":
-    _main()

@@ -2,8 +2,7 @@
 part (simulated city, poller, scenario, dashboard with demo logins) stopped with Ctrl-C, after which no
 process it started survives and its ports are closed.
 
-The demo runs through `python -m kotanet.web.demo demo ...`: kotanet's own CLI with `run_demo` as its
-`demo` command (what `kotanet demo` calls once wired in kotanet/cli.py).
+The demo runs as the real command, `python -m kotanet.cli demo ...` (kotanet.web.demo.demo_cmd).
 """
 
 from __future__ import annotations
@@ -27,7 +26,7 @@ from tests.conftest import FIXED_NOW, require_service
 
 pytestmark = pytest.mark.service
 
-DEMO = [sys.executable, "-m", "kotanet.web.demo"]
+DEMO = [sys.executable, "-m", "kotanet.cli"]
 
 
 def _env(home: Path) -> dict[str, str]:
