@@ -265,3 +265,11 @@ def test_no_room_between_neighbours_renumbers_the_list() -> None:
     ex = _netbox_with({"a": 1, "b": 2})
     assert _orders(stable_order(desired_state(_regions("a", "n", "b")), ex), Kind.REGION) == {
         "a": 1024, "n": 2048, "b": 3072}
+
+
+def test_a_refused_bulk_delete_names_the_object() -> None:
+    body = {"detail": "1 of 2 objects could not be deleted.",
+            "errors": [{"id": 12, "errors": ["Unable to delete object: 1 dependent objects prevent deletion."]}]}
+    err = _rejected(Kind.SITE, Op.DELETE, _FakeRequestError(body), ["kel-a", "kel-b"], Lang.EN, [11, 12])
+    assert err.message == "NetBox refused to delete site kel-b: Unable to delete object: 1 dependent objects " \
+                          "prevent deletion."

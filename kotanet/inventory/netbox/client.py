@@ -169,7 +169,7 @@ class NetBoxClient:
         try:
             self._endpoint(kind).delete(list(ids))
         except pynetbox.RequestError as exc:
-            raise _rejected(kind, Op.DELETE, exc, labels, self.lang) from None
+            raise _rejected(kind, Op.DELETE, exc, labels, self.lang, ids) from None
 
     # ------------------------------------------------------------ setup: the tag and the custom fields
 
@@ -239,7 +239,8 @@ def _detail(text: str) -> str:
     return " ".join(json.dumps(body).split())[:200]
 
 
-def _rejected(kind: Kind, op: Op, exc: Any, labels: Sequence[str], lang: Lang) -> RejectedError:
+def _rejected(kind: Kind, op: Op, exc: Any, labels: Sequence[str], lang: Lang,
+              ids: Sequence[int] | None = None) -> RejectedError:
     """Which object and which field NetBox refused (a bulk call answers a list aligned with what was sent)."""
     try:
         body = json.loads(exc.error)
@@ -254,10 +255,15 @@ def _rejected(kind: Kind, op: Op, exc: Any, labels: Sequence[str], lang: Lang) -
                 break
     elif isinstance(body, dict) and isinstance(body.get("errors"), list):
         # NetBox 4.7: {"detail": "1 of 250 objects could not be created.", "errors": [{"index": i, "errors": {...}}]}
+        # ... and for a bulk DELETE, {"errors": [{"id": 12, "errors": [...]}]}
         for item in body["errors"]:
-            if isinstance(item, dict) and isinstance(item.get("index"), int) and item.get("errors"):
-                i = item["index"]
-                label, fields = (labels[i] if i < len(labels) else f"#{i}"), _fields(item["errors"])
+            if not isinstance(item, dict) or not item.get("errors"):
+                continue
+            pos = item.get("index")
+            if not isinstance(pos, int) and ids is not None and item.get("id") in ids:
+                pos = list(ids).index(item["id"])
+            if isinstance(pos, int):
+                label, fields = (labels[pos] if pos < len(labels) else f"#{pos}"), _fields(item["errors"])
                 break
     elif isinstance(body, dict):
         label, fields = (labels[0] if len(labels) == 1 else f"({len(labels)})"), _fields(body)
@@ -266,6 +272,8 @@ def _rejected(kind: Kind, op: Op, exc: Any, labels: Sequence[str], lang: Lang) -
 
 
 def _fields(item: Any) -> str:
+    if isinstance(item, list):
+        return "; ".join(_fields(m) for m in item)
     if isinstance(item, dict):
         parts = []
         for name, msgs in item.items():
