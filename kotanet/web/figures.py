@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import threading
 import time
@@ -230,6 +231,7 @@ class Figures:
         self._owns_store = settings.store is None
         self._snap: Snapshot | None = None
         self._snap_mono = 0.0
+        self._snap_fingerprint: tuple[int, str] | None = None
         self._compute_lock = threading.Lock()
         self._version = 0
         self._inv_cache: tuple[int, Inventory] | None = None
@@ -304,20 +306,40 @@ class Figures:
             current = self._snap
             if current is not None:
                 return current
-            return self._keep(self._compute())
+            fingerprint = self._fingerprint()
+            return self._keep(self._compute(), fingerprint)
 
     def _refresh(self) -> None:
         try:
-            self._keep(self._compute())
+            snap, fingerprint = self._snap, self._fingerprint()
+            if (snap is not None and snap.version == self._version and fingerprint == self._snap_fingerprint
+                    and _minute(self.now()) == _minute(snap.at)):
+                # nothing was written and the minute has not turned: the figures would be the same
+                self._snap_mono = time.monotonic()
+                return
+            self._keep(self._compute(), fingerprint)
         except Exception as exc:  # keep serving the stale snapshot; the next request tries again
             _log.warning("recomputing the SLA figures failed: %s", type(exc).__name__)
         finally:
             self._compute_lock.release()
 
-    def _keep(self, snap: Snapshot) -> Snapshot:
+    def _keep(self, snap: Snapshot, fingerprint: tuple[int, str] | None = None) -> Snapshot:
         if snap.version == self._version:  # else maintenance changed meanwhile: the next request recomputes
             self._snap, self._snap_mono = snap, time.monotonic()
+            self._snap_fingerprint = fingerprint
         return snap
+
+    def _fingerprint(self) -> tuple[int, str]:
+        """What the store holds, cheaply: every target's last transition, digested. A poller that records a change
+        moves it; a heartbeat alone does not. History written behind a target's last transition (a backfill) is
+        not seen here: it shows when the minute turns, which recomputes anyway."""
+        with self.store() as store:
+            last = store.last_transitions()
+        digest = hashlib.blake2b(digest_size=16)
+        for target in sorted(last):
+            tr = last[target]
+            digest.update(f"{target}\t{tr.at.isoformat()}\t{tr.state}\n".encode())
+        return len(last), digest.hexdigest()
 
     def _compute(self) -> Snapshot:
         t0 = time.monotonic()
@@ -419,3 +441,7 @@ class Figures:
             if kind in (TargetKind.SITE, TargetKind.LINK):
                 states[target] = Live.MAINTENANCE.value if target in maint else state.value
         return {"scene": self.scene(), "live": states, "at": snap.at.isoformat()}
+
+
+def _minute(at: dt.datetime) -> dt.datetime:
+    return at.replace(second=0, microsecond=0)

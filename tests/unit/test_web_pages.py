@@ -387,6 +387,43 @@ def test_a_stale_snapshot_is_served_while_the_next_is_computed(tmp_path: Path) -
     assert "site:balaikota" in fig.snapshot().down_now
 
 
+def test_a_stale_snapshot_is_kept_when_nothing_was_written_and_the_minute_has_not_turned(tmp_path: Path) -> None:
+    import time
+
+    from kotanet.web.db import WebDb
+    from kotanet.web.figures import Figures, Live
+
+    store = _down_store()
+    w = make_web(tmp_path, store=store)
+    fig = Figures(w.settings, WebDb(w.state_dir), bogor())
+    computed = 0
+    compute = fig._compute
+
+    def counting() -> object:
+        nonlocal computed
+        computed += 1
+        return compute()
+
+    fig._compute = counting  # type: ignore[method-assign]
+    first = fig.snapshot()
+    assert computed == 1
+    fig._snap_mono -= 3600
+    assert fig.snapshot() is first
+    deadline = time.monotonic() + 30
+    while fig._compute_lock.locked() or time.monotonic() - fig._snap_mono > 60:
+        assert time.monotonic() < deadline, "the stale snapshot was never checked"
+        time.sleep(0.01)
+    assert computed == 1 and fig.snapshot() is first  # the fixed clock, an unchanged store: nothing to recompute
+    # a poller records a change: the next look at the stale snapshot recomputes it
+    store.append_transitions([Transition("site:balaikota", NOW - dt.timedelta(minutes=1), State.DOWN)])
+    fig._snap_mono -= 3600
+    fig.snapshot()
+    while fig.snapshot() is first:
+        assert time.monotonic() < deadline, "the snapshot was never recomputed"
+        time.sleep(0.01)
+    assert computed == 2 and fig.snapshot().by_id["sla-balaikota"].live is Live.DOWN
+
+
 def test_an_unusable_store_is_a_503_naming_it(tmp_path: Path) -> None:
     from kotanet.monitors.stores import StoreUnavailableError
 
