@@ -19,7 +19,7 @@ from kotanet.i18n import Lang, t
 from kotanet.inventory.choices import PeriodKind
 from kotanet.slas.exports import export_names, fmt_minutes, fmt_pct, parse_formats, write_exports
 from kotanet.slas.periods import period_containing
-from kotanet.slas.report import SlaReport, build_report
+from kotanet.slas.report import SlaReport, build_report, manifest_facts
 from kotanet.slas.signing import (
     default_key_dir,
     fingerprint,
@@ -101,26 +101,6 @@ def _report(st: CliState, period: str, scope: str | None, inventory: Path | None
         store.close()
 
 
-def _facts(report: SlaReport) -> dict[str, object]:
-    """What manifest.json states besides the files."""
-    rng = report.data_range
-    return {
-        "kotanet_version": report.version,
-        "inventory": report.inventory,
-        "period": {"label": report.period.label, "start": report.period.start.isoformat(),
-                   "end": report.period.end.isoformat(), "complete": report.complete},
-        "scope": report.scope,
-        "lang": report.lang.value,
-        "generated_at": report.generated_at.isoformat(),
-        "store": report.store,
-        "flap_rule": report.flap_rule,
-        "data_range": None if rng is None else [rng[0].isoformat(), rng[1].isoformat()],
-        "policy": report.policy_summary(),
-        "summary": [{"target": r.target, "availability": r.availability, "state": r.state.value}
-                    for r in report.rows],
-    }
-
-
 @sla_app.command("report")
 def report_cmd(
     ctx: typer.Context,
@@ -145,7 +125,7 @@ def report_cmd(
     rep = _report(st, period, scope, inventory, store, language)
     fp = fingerprint(key.public_key())
     with st.err.status(st.t("sla.writing", name=", ".join(n for f in fmts for n in export_names(rep, f)))):
-        final = write_signed_export(out, key, _facts(rep),
+        final = write_signed_export(out, key, manifest_facts(rep),
                                     lambda d: write_exports(rep, d, fmts, fingerprint=fp), force=force)
     n = sum(len(export_names(rep, f)) for f in fmts)
     _print_summary(st, rep)

@@ -41,6 +41,7 @@ __all__ = [
     "assemble_report",
     "build_report",
     "check_started",
+    "manifest_facts",
 ]
 
 Progress = Callable[[int, int], None]
@@ -349,3 +350,23 @@ def build_report(
                 by_member.setdefault(m, [])
     return assemble_report(inv, policies, by_member, label, now=now, scope=scope, lang=lang, annotations=notes,
                            store=store.description, flap_rule=flap_rule, progress=progress)
+
+
+def manifest_facts(report: SlaReport) -> dict[str, object]:
+    """What a signed export's manifest.json states besides the files (the CLI's and the dashboard's exports)."""
+    rng = report.data_range
+    return {
+        "kotanet_version": report.version,
+        "inventory": report.inventory,
+        "period": {"label": report.period.label, "start": report.period.start.isoformat(),
+                   "end": report.period.end.isoformat(), "complete": report.complete},
+        "scope": report.scope,
+        "lang": report.lang.value,
+        "generated_at": report.generated_at.isoformat(),
+        "store": report.store,
+        "flap_rule": report.flap_rule,
+        "data_range": None if rng is None else [rng[0].isoformat(), rng[1].isoformat()],
+        "policy": report.policy_summary(),
+        "summary": [{"target": r.target, "availability": r.availability, "state": r.state.value}
+                    for r in report.rows],
+    }

@@ -22,13 +22,13 @@ from kotanet.inventory.models import Inventory, MaintenanceWindow
 from kotanet.lang import Lang
 from kotanet.slas.exports import ExportFormat, write_exports
 from kotanet.slas.periods import parse_period
-from kotanet.slas.report import SlaReport, build_report, check_started
+from kotanet.slas.report import build_report, check_started, manifest_facts
 from kotanet.slas.signing import default_key_dir, fingerprint, load_private_key, write_signed_export
 from kotanet.timeutil import to_micros
 from kotanet.web.db import Ack, ReportRecord
 from kotanet.web.deps import AppContext
 
-__all__ = ["FieldErrors", "ack_outage", "delete_window", "generate_report", "parse_window", "report_facts",
+__all__ = ["FieldErrors", "ack_outage", "delete_window", "generate_report", "parse_window",
            "report_zip", "schedule_window", "set_route_status"]
 
 MAX_WINDOW_DAYS = 14
@@ -151,26 +151,6 @@ def ack_outage(ctx: AppContext, target: str, member: str, start_us: int, note: s
 # ------------------------------------------------------------------------------------------ reports
 
 
-def report_facts(report: SlaReport) -> dict[str, object]:
-    """What manifest.json states besides the files (as `kotanet sla report` writes it)."""
-    rng = report.data_range
-    return {
-        "kotanet_version": report.version,
-        "inventory": report.inventory,
-        "period": {"label": report.period.label, "start": report.period.start.isoformat(),
-                   "end": report.period.end.isoformat(), "complete": report.complete},
-        "scope": report.scope,
-        "lang": report.lang.value,
-        "generated_at": report.generated_at.isoformat(),
-        "store": report.store,
-        "flap_rule": report.flap_rule,
-        "data_range": None if rng is None else [rng[0].isoformat(), rng[1].isoformat()],
-        "policy": report.policy_summary(),
-        "summary": [{"target": r.target, "availability": r.availability, "state": r.state.value}
-                    for r in report.rows],
-    }
-
-
 def parse_formats_field(values: list[str], lang: Lang) -> list[ExportFormat]:
     out: list[ExportFormat] = []
     for v in values:
@@ -207,7 +187,7 @@ def generate_report(ctx: AppContext, period: str, formats: list[str], lang: Lang
     fp = fingerprint(key.public_key())
     rid = f"{label}-{secrets.token_hex(4)}"
     out = ctx.reports_dir / rid
-    write_signed_export(out, key, report_facts(rep), lambda d: write_exports(rep, d, fmts, fingerprint=fp))
+    write_signed_export(out, key, manifest_facts(rep), lambda d: write_exports(rep, d, fmts, fingerprint=fp))
     files = sorted(p for p in out.iterdir() if p.is_file())
     tmp = ctx.reports_dir / f".{rid}.zip.tmp"
     with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
