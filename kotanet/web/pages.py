@@ -62,7 +62,15 @@ def page_context(ctx: AppContext, path: str, user: Principal | None, *, lang: La
 
     tz = ctx.figures.tz
 
-    def when(at: dt.datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    def when(at: dt.datetime | str | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+        """A time on the SLA clock's zone (WIB for Bogor); ISO text (the web DB's timestamps) too."""
+        if isinstance(at, str):
+            try:
+                at = dt.datetime.fromisoformat(at)
+            except ValueError:
+                return at
+            if at.tzinfo is None:
+                at = at.replace(tzinfo=dt.UTC)
         return "" if at is None else at.astimezone(tz).strftime(fmt)
 
     def pct(x: float | None, digits: int = 3) -> str:
