@@ -65,10 +65,11 @@ def page_context(ctx: AppContext, path: str, user: Principal | None, *, lang: La
     def when(at: dt.datetime | str | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
         """A time on the SLA clock's zone (WIB for Bogor); ISO text (the web DB's timestamps) too."""
         if isinstance(at, str):
+            text = at
             try:
-                at = dt.datetime.fromisoformat(at)
+                at = dt.datetime.fromisoformat(text)
             except ValueError:
-                return at
+                return text
             if at.tzinfo is None:
                 at = at.replace(tzinfo=dt.UTC)
         return "" if at is None else at.astimezone(tz).strftime(fmt)
