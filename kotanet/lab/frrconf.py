@@ -9,6 +9,7 @@ it sub-second) and a lost carrier is acted on at once.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from kotanet.inventory.choices import LinkMedium
 from kotanet.lab.plan import Router, TwinPlan
 from kotanet.playbooks.render import BFD, OSPF_AREA
 
-__all__ = ["OSPF_TIMERS", "ROUTER_TEMPLATE", "render_router"]
+__all__ = ["OSPF_TIMERS", "ROUTER_TEMPLATE", "NocPort", "render_router"]
 
 ROUTER_TEMPLATE = "frr/router.conf.j2"
 OSPF_TIMERS: Mapping[str, int] = {
@@ -35,6 +36,15 @@ BFD_PROFILE = "kotanet-fibre"
 _ENV: jinja2.Environment | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class NocPort:
+    """The DC router's end of the veth to the NOC namespace: advertised into OSPF, passive."""
+
+    name: str
+    address: str      # with its prefix length, e.g. 172.31.255.1/30
+    peer: str         # the NOC's address
+
+
 def _env() -> jinja2.Environment:
     global _ENV  # noqa: PLW0603 - compiled once per process
     if _ENV is None:
@@ -44,7 +54,7 @@ def _env() -> jinja2.Environment:
     return _ENV
 
 
-def router_context(plan: TwinPlan, router: Router, log_file: Path) -> dict[str, Any]:
+def router_context(plan: TwinPlan, router: Router, log_file: Path, noc: NocPort | None = None) -> dict[str, Any]:
     interfaces = []
     for lk, port in plan.ports_of(router.namespace):
         assert port.address is not None
@@ -66,8 +76,9 @@ def router_context(plan: TwinPlan, router: Router, log_file: Path) -> dict[str, 
         "ospf": {"area": OSPF_AREA, **OSPF_TIMERS},
         "bfd": {"profile": BFD_PROFILE, **BFD},
         "log_file": str(log_file),
+        "noc": None if noc is None else {"name": noc.name, "address": noc.address},
     }
 
 
-def render_router(plan: TwinPlan, router: Router, log_file: Path) -> str:
-    return _env().get_template(ROUTER_TEMPLATE).render(router_context(plan, router, log_file))
+def render_router(plan: TwinPlan, router: Router, log_file: Path, *, noc: NocPort | None = None) -> str:
+    return _env().get_template(ROUTER_TEMPLATE).render(router_context(plan, router, log_file, noc))

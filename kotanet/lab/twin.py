@@ -31,7 +31,7 @@ from typing import Any
 from kotanet.errors import KotanetError
 from kotanet.inventory.choices import LinkMedium
 from kotanet.lab.expected import NextHop, RouteDiff, Routes, diff_routes, expected_routes, parse_routes
-from kotanet.lab.frrconf import render_router
+from kotanet.lab.frrconf import NocPort, render_router
 from kotanet.lab.netlink import RouteReader
 from kotanet.lab.plan import (
     Bridge,
@@ -52,6 +52,7 @@ __all__ = [
     "FaultKind",
     "Twin",
     "missing_requirements",
+    "noc_network",
     "plan_from_json",
     "plan_to_json",
 ]
@@ -61,7 +62,10 @@ DAEMONS = ("zebra", "ospfd", "staticd", "bfdd")
 STATE_FILE = "lab.json"
 WORKERS = 4
 SSH_USER = "kotanet"
-
+SNMPD = Path("/usr/sbin/snmpd")
+SNMP_COMMUNITY = "public"
+ADDRESSES_FILE = "addresses.json"
+NOC_POOL = IPv4Network("172.31.255.0/24")   # the NOC veth's /30 comes from here, clear of the plan's addresses
 
 
 class FaultKind(StrEnum):
@@ -79,6 +83,8 @@ def missing_requirements() -> str | None:
     """Why the twin cannot run here (one line), or None."""
     if os.geteuid() != 0:
         return "the lab needs root to create network namespaces (run it as root, e.g. with sudo)"
+    if not SNMPD.exists():
+        return "net-snmp's agent is not installed (apt-get install snmpd)"
     if not Path("/usr/sbin/sshd").exists():
         return "the OpenSSH server is not installed (apt-get install openssh-server)"
     missing = [d for d in DAEMONS if not (FRR_DIR / d).exists()]
@@ -89,6 +95,17 @@ def missing_requirements() -> str | None:
         if shutil.which(tool) is None:
             return f"{tool} is not installed (apt-get install {pkg})"
     return None
+
+
+def noc_network(plan: TwinPlan) -> IPv4Network:
+    """The /30 between the NOC namespace and the DC router: the first of NOC_POOL that the plan does not use."""
+    used = [IPv4Network(a) for r in plan.routers for a in r.loopbacks]
+    used += [p.address.network for lk in plan.links for p in lk.ends() if p.address is not None]
+    used += [b.network for b in plan.bridges]
+    for net in NOC_POOL.subnets(new_prefix=30):
+        if not any(net.overlaps(u) for u in used):
+            return net
+    raise KotanetError(f"no free /30 for the NOC in {NOC_POOL}", hint="the plan uses every address of it")
 
 
 def run_command(cmd: Sequence[str], stdin: str | None = None) -> str:
@@ -137,6 +154,17 @@ class Twin:
         tmp.replace(self.state_dir / STATE_FILE)
 
     @property
+    def noc_namespace(self) -> str:
+        # two dashes: a site may be called `noc` (Bogor's is), and its router's namespace is `<prefix>-noc`
+        return f"{self.plan.prefix}--noc"
+
+    def noc_port(self) -> NocPort:
+        """The DC router's end of the NOC veth (rendered into its frr.conf, advertised into OSPF)."""
+        net = noc_network(self.plan)
+        hosts = list(net.hosts())
+        return NocPort(f"{self.plan.prefix}noc", f"{hosts[0]}/{net.prefixlen}", str(hosts[1]))
+
+    @property
     def runtime_dir(self) -> Path:
         return runtime_dir(self.state_dir, self.plan.prefix)
 
@@ -167,6 +195,7 @@ class Twin:
         with ThreadPoolExecutor(WORKERS) as pool:
             list(pool.map(self._setup_bridge, plan.bridges))
             list(pool.map(self._setup_router_links, plan.routers))
+        self._setup_noc()
         if self.ssh:
             self._prepare_ssh()
         done = 0
@@ -175,6 +204,7 @@ class Twin:
             for _ in pool.map(self._start_router, plan.routers):
                 done += 1
                 step("routers", done, len(plan.routers))
+        self.write_addresses()
 
     def _setup_bridge(self, bridge: Bridge) -> None:
         lines = ["link set lo up\n", "link add br0 type bridge\n", "link set br0 up\n"]
@@ -191,11 +221,53 @@ class Twin:
                       f"link set {port.ifname} up\n"]
         _run(["ip", "-n", router.namespace, "-batch", "-"], "".join(lines))
 
+    def _setup_noc(self) -> None:
+        """The NOC namespace, joined by a veth to the DC router; its default route goes through the DC router,
+        whose OSPF advertises the NOC's /30, so every router's loopback is reachable from the NOC."""
+        noc = self.noc_port()
+        dc = self.plan.router(self.plan.dc)
+        _run(["ip", "netns", "add", self.noc_namespace])
+        _run(["ip", "link", "add", noc.name, "netns", self.noc_namespace, "type", "veth", "peer", "name", noc.name,
+              "netns", dc.namespace])
+        net = IPv4Interface(noc.address).network
+        _run(["ip", "-n", self.noc_namespace, "-batch", "-"],
+             f"link set lo up\naddress add {noc.peer}/{net.prefixlen} dev {noc.name}\nlink set {noc.name} up\n"
+             f"route add default via {IPv4Interface(noc.address).ip}\n")
+        _run(["ip", "-n", dc.namespace, "-batch", "-"],
+             f"address add {noc.address} dev {noc.name}\nlink set {noc.name} alias noc\nlink set {noc.name} up\n")
+
+    def ifindexes(self) -> dict[tuple[str, str], int]:
+        """(inventory device, interface) -> the Linux ifindex of its veth inside the router's namespace."""
+        out: dict[tuple[str, str], int] = {}
+        for r in self.plan.routers:
+            data = json.loads(_run(["ip", "-n", r.namespace, "-j", "link", "show"]) or "[]")
+            index = {str(e["ifname"]): int(e["ifindex"]) for e in data}
+            for _lk, port in self.plan.ports_of(r.namespace):
+                if port.device and port.interface and port.ifname in index:
+                    out[(port.device, port.interface)] = index[port.ifname]
+        return out
+
+    def addresses(self) -> dict[str, Any]:
+        """The monitors' address map of the twin: each routing device's loopback and SNMP port, the ifindex
+        of each inventory interface that has a veth, and the NOC namespace to probe from."""
+        devices: dict[str, list[Any]] = {}
+        for r in self.plan.routers:
+            for i, dev in enumerate(r.devices):
+                devices[dev] = [str(r.loopbacks[i] if i < len(r.loopbacks) else r.router_id), 161]
+        return {"noc_namespace": self.noc_namespace, "community": SNMP_COMMUNITY, "devices": devices,
+                "ifindexes": [[dev, itf, idx] for (dev, itf), idx in sorted(self.ifindexes().items())]}
+
+    def write_addresses(self) -> None:
+        tmp = self.state_dir / f".{ADDRESSES_FILE}.tmp"
+        tmp.write_text(json.dumps(self.addresses(), indent=1), encoding="utf-8")
+        tmp.replace(self.state_dir / ADDRESSES_FILE)
+
     def _start_router(self, router: Router) -> None:
         d = self.router_dir(router)
         d.mkdir(parents=True, exist_ok=True)
         shutil.chown(d, "frr", "frr")
-        (d / "frr.conf").write_text(render_router(self.plan, router, d / "frr.log"), encoding="utf-8")
+        noc = self.noc_port() if router.site == self.plan.dc else None
+        (d / "frr.conf").write_text(render_router(self.plan, router, d / "frr.log", noc=noc), encoding="utf-8")
         (d / "vtysh.conf").write_text("service integrated-vtysh-config\n", encoding="utf-8")
         for f in d.iterdir():
             shutil.chown(f, "frr", "frr")
@@ -210,8 +282,29 @@ class Twin:
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.1)
+        self._start_snmpd(router)
         if self.ssh:
             self._start_sshd(router)
+
+    def _start_snmpd(self, router: Router) -> None:
+        """net-snmp's agent in the router's namespace, on its loopbacks' udp/161, read-only community `public`,
+        with its own config, pid, log and persistent directory (never /var/lib/snmp). A running one (a
+        revived router's) is kept."""
+        d = self.router_dir(router)
+        pid_file = d / "snmpd.pid"
+        with contextlib.suppress(OSError, ValueError):
+            pid = int(pid_file.read_text().strip())
+            if Path(f"/proc/{pid}").exists() and not _zombie(pid):
+                return
+        persist = d / "snmp"
+        persist.mkdir(exist_ok=True)
+        conf = d / "snmpd.conf"
+        listen = ",".join(f"udp:{a}:161" for a in router.loopbacks)
+        conf.write_text(f"agentAddress {listen}\nrocommunity {SNMP_COMMUNITY}\nsysName {router.hostname}\n",
+                        encoding="utf-8")  # the persistent directory is SNMP_PERSISTENT_DIR's
+        _run(["ip", "netns", "exec", router.namespace, "env", f"SNMPCONFPATH={d}", f"SNMP_PERSISTENT_DIR={persist}",
+              str(SNMPD), "-C", "-c", str(conf), "-p", str(pid_file), "-Lf", str(d / "snmpd.log"), "-M", "/dev/null",
+              "-m", ""])
 
     # ---- sshd per router: the playbooks' netmiko transport pushes configs to vtysh over SSH ---------------
 

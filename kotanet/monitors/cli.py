@@ -96,6 +96,8 @@ def run_cmd(
                                              help="Consecutive successes that close it (flap rule).")] = 2,
     live: Annotated[bool, typer.Option("--live", help="Probe the real network at the inventory's addresses "
                                                       "(without it, only a running simulation is polled).")] = False,
+    lab: Annotated[bool, typer.Option("--lab", help="Probe the running lab twin (`kotanet lab up`) from its NOC "
+                                                    "namespace (root).")] = False,
 ) -> None:
     """Poll every target; with `kotanet simulate` running, its simulated city is found automatically."""
     st = state(ctx)
@@ -104,12 +106,24 @@ def run_cmd(
     except ValueError as exc:
         raise UsageError(str(exc), hint="give --shard I/N with 1 <= I <= N") from None
     inv = load_inventory(st, path)
-    addresses = _address_map(kotanet_home())
-    if addresses is not None:
-        st.err.print(st.t("mon.simulated"), style="cyan")
-    elif not live:
+    community = "public"
+    if lab:
+        from kotanet.lab.monitor import enter_netns, load_lab_addresses
+
+        twin = load_lab_addresses(kotanet_home() / "lab", st.lang)
+        enter_netns(twin.noc_namespace, st.lang)  # before any socket or thread: every probe runs in the twin
+        addresses: AddressMap | None = twin.addresses
+        community = twin.community
+        st.err.print(st.t("lab.mon.using", ns=twin.noc_namespace, devices=len(twin.addresses.devices)),
+                     style="cyan")
+    else:
+        addresses = _address_map(kotanet_home())
+        if addresses is not None:
+            st.err.print(st.t("mon.simulated"), style="cyan")
+    if addresses is None and not live:
         raise UsageError(st.t("mon.no_simulation"), hint=st.t("mon.no_simulation.fix"))
-    plan = plan_probes(inv, addresses, interval_s=interval, timeout_s=timeout, retries=retries)
+    plan = plan_probes(inv, addresses, interval_s=interval, timeout_s=timeout, retries=retries,
+                       snmp_community=community)
     store = open_store_option(store_url)
     poller = Poller(plan, _probes(privileged_icmp), store, clock=st.clock,
                     options=PollerOptions(poller_id=f"{poller_id}-{shard}" if shard else poller_id, shard=part,

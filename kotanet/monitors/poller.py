@@ -69,6 +69,11 @@ class AddressMap:
 
     devices: Mapping[str, tuple[str, int]] = field(default_factory=dict)  # device id -> (host, snmp port)
     urls: Mapping[str, str] = field(default_factory=dict)  # service id -> URL
+    # (device id, interface name) -> ifIndex, when the agents do not number interfaces by position (the lab)
+    ifindexes: Mapping[tuple[str, str], int] = field(default_factory=dict)
+    # only what is in the map is probed: devices and services not in it are skipped, never probed at their
+    # inventory addresses (the lab's twin holds the routers only)
+    exclusive: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,17 +115,21 @@ def plan_probes(inv: Inventory, addresses: AddressMap | None = None, *, interval
     for d in inv.devices:
         if d.mgmt_ip is None or d.role is DeviceRole.SPLICE_CLOSURE:
             continue
+        if addresses.exclusive and d.id not in addresses.devices:
+            continue
         host, port = addresses.devices.get(d.id, (str(d.mgmt_ip), 161))
         dev_t = target_id(TargetKind.DEVICE, d.id)
         specs.append(ProbeSpec(dev_t, ProbeKind.ICMP, host, 0, interval_s, timeout_s, retries))
-        ifindexes = ",".join(str(i) for i in range(1, len(d.interfaces) + 1))
+        ifindexes = ",".join(str(_ifindex(addresses, d.id, itf.name, i)) for i, itf in enumerate(d.interfaces, 1)
+                             if _ifindex(addresses, d.id, itf.name, i) is not None)
         specs.append(ProbeSpec(dev_t, ProbeKind.SNMP, host, port, interval_s, timeout_s, retries,
                                {"version": "2c", "community": snmp_community, "ifindexes": ifindexes}))
         if d.role.routing:
             site_devs.setdefault(target_id(TargetKind.SITE, d.site), []).append(dev_t)
     for s in inv.sites:
         if s.kind in MONITORED_SITE_KINDS and target_id(TargetKind.SITE, s.id) not in site_devs:
-            devs = [target_id(TargetKind.DEVICE, d.id) for d in inv.devices if d.site == s.id and d.mgmt_ip]
+            devs = [target_id(TargetKind.DEVICE, d.id) for d in inv.devices if d.site == s.id and d.mgmt_ip
+                    and (not addresses.exclusive or d.id in addresses.devices)]
             if devs:
                 site_devs[target_id(TargetKind.SITE, s.id)] = devs
     links: dict[str, tuple[tuple[str, int], tuple[str, int]]] = {}
@@ -128,19 +137,35 @@ def plan_probes(inv: Inventory, addresses: AddressMap | None = None, *, interval
     for lk in inv.links:
         if lk.status is not LinkStatus.ACTIVE:
             continue
-        ends = []
+        ends: list[tuple[str, int]] = []
         for ep in (lk.a, lk.b):
             dev = devices[ep.device]
-            idx = next(i for i, itf in enumerate(dev.interfaces, start=1) if itf.name == ep.interface)
-            ends.append((ep.device, idx))
-        if all(devices[dev].mgmt_ip is not None for dev, _ in ends):
+            pos = next(i for i, itf in enumerate(dev.interfaces, start=1) if itf.name == ep.interface)
+            idx = _ifindex(addresses, ep.device, ep.interface, pos)
+            if idx is not None:
+                ends.append((ep.device, idx))
+        if len(ends) == 2 and all(devices[dev].mgmt_ip is not None and (not addresses.exclusive
+                                                                         or dev in addresses.devices)
+                                  for dev, _ in ends):
             links[target_id(TargetKind.LINK, lk.id)] = (ends[0], ends[1])
     for sv in inv.services:
+        if addresses.exclusive and sv.id not in addresses.urls:
+            continue
         url = addresses.urls.get(sv.id, sv.url)
         parts = urlsplit(url)
         specs.append(ProbeSpec(target_id(TargetKind.SERVICE, sv.id), ProbeKind.HTTP, parts.hostname or "",
                                parts.port or 0, interval_s, timeout_s * 2, retries, {"url": url}))
     return ProbePlan(tuple(specs), {k: tuple(v) for k, v in site_devs.items()}, links)
+
+
+def _ifindex(addresses: AddressMap, device: str, interface: str, position: int) -> int | None:
+    """The interface's ifIndex: the map's, else its 1-based position (None: an exclusive map lacks it)."""
+    idx = addresses.ifindexes.get((device, interface))
+    if idx is not None:
+        return idx
+    if addresses.exclusive and addresses.ifindexes:
+        return None
+    return position
 
 
 @dataclass(frozen=True, slots=True)
