@@ -4,8 +4,13 @@ Everything `up` makes is named with the lab's prefix (`kn-<site>` namespaces, `k
 tables `kn<N>`), and every file sits under the state directory (`$KOTANET_HOME/lab/` by default): one
 directory per router with its `frr.conf`, the daemons' pid files, vty and zebra sockets, and its log. The
 daemons run inside the router's namespace, each wrapped in `unshare --uts` so the hostname is the site's.
-`down` kills every process inside the lab's namespaces, deletes the namespaces and the state directory,
-and nothing else. `up` first does what `down` does, so a crashed run is cleaned up.
+Each router also runs net-snmp's `snmpd` on its loopbacks (community `public`, its config, pid, log and
+persistent directory in the router's runtime directory). A NOC namespace `<prefix>--noc` (two dashes: a site
+may be called `noc`) is joined by a veth to the DC router, which advertises the veth's /30 into OSPF; the
+monitors probe every loopback from there, with the address map `up` writes to `addresses.json` in the state
+directory (see kotanet.lab.monitor).
+`down` kills every process inside the lab's namespaces (the NOC's included, by its prefix), deletes the
+namespaces and the state directory, and nothing else. `up` first does what `down` does, so a crashed run is cleaned up.
 """
 
 from __future__ import annotations
