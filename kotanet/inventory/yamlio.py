@@ -22,6 +22,7 @@ import yaml
 import yaml_rs
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from kotanet.atomic import file_mode
 from kotanet.errors import InventoryError, Problem
 from kotanet.inventory.layout import COLLECTION_FILES, SETTINGS_FILE, file_for
 from kotanet.inventory.models import Inventory, Settings
@@ -416,16 +417,6 @@ def dump_inventory(inv: Inventory) -> dict[str, str]:
         if items:
             files[name] = _dump({collection: [_plain(i) for i in items]})
     return files
-
-
-def file_mode(path: Path) -> int:
-    """The mode a rewritten file keeps (its old one), or a new file's: 0666 less the process umask."""
-    try:
-        return path.stat().st_mode & 0o7777
-    except FileNotFoundError:
-        mask = os.umask(0)
-        os.umask(mask)
-        return 0o666 & ~mask
 
 
 def save_dir(inv: Inventory, root: Path) -> list[Path]:

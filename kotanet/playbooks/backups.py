@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from kotanet.atomic import write_atomic
 from kotanet.errors import KotanetError
 from kotanet.paths import kotanet_home
 
@@ -47,20 +46,6 @@ class Backup:
             return False
 
 
-def _write_private(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        Path(tmp).replace(path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _order(path: Path) -> tuple[str, int]:
     """Oldest first: by timestamp, then by the `-N` suffix of backups taken in the same second."""
     stamp, _, n = path.stem.partition("-")
@@ -87,8 +72,8 @@ class BackupStore:
             n += 1
         data = config.encode("utf-8")
         digest = hashlib.sha256(data).hexdigest()
-        _write_private(path, data)
-        _write_private(path.with_name(path.name + ".sha256"), f"{digest}  {path.name}\n".encode())
+        write_atomic(path, data, mode=0o600)
+        write_atomic(path.with_name(path.name + ".sha256"), f"{digest}  {path.name}\n", mode=0o600)
         return Backup(device=device, taken_at=at.astimezone(dt.UTC), path=path, sha256=digest, size=len(data))
 
     def list(self, device: str | None = None) -> list[Backup]:

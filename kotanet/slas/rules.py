@@ -50,15 +50,14 @@ Not expressed in the rules (the SLA report accounts for them; alerts are about *
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
 import yaml
 
+from kotanet.atomic import file_mode, write_atomic
 from kotanet.inventory.choices import PeriodKind
 from kotanet.inventory.models import Inventory, SlaTarget
 from kotanet.monitors.targets import METRIC_UP, scope_targets
@@ -209,19 +208,4 @@ def write_rules(path: Path | str, text: str) -> None:
     """Write ``text`` to ``path`` atomically: a temporary sibling, fsync, then a rename over ``path`` (an
     existing file keeps its permissions; a new one is 0644). A failure leaves the old file as it was."""
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        mode = target.stat().st_mode & 0o7777
-    except FileNotFoundError:
-        mode = 0o644
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        os.fchmod(fd, mode)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        Path(tmp).replace(target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(target, text, mode=file_mode(target) if target.exists() else 0o644)

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kotanet.atomic import write_atomic
 from kotanet.errors import KotanetError, UsageError
 from kotanet.paths import kotanet_home
 
@@ -114,17 +115,7 @@ def init_keys(directory: Path, *, force: bool = False) -> KeyPair:
     directory.mkdir(parents=True, exist_ok=True, mode=0o700)
     key = Ed25519PrivateKey.generate()
     pem = key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption())
-    fd, tmp = tempfile.mkstemp(prefix=f".{PRIVATE_KEY}.", dir=directory)
-    try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(pem)
-            fh.flush()
-            os.fsync(fh.fileno())
-        Path(tmp).replace(private)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(private, pem, mode=0o600)
     public.write_bytes(_public_pem(key.public_key()))
     public.chmod(0o644)
     return KeyPair(private, public, fingerprint(key.public_key()))

@@ -8,12 +8,11 @@ sla_targets.yaml, maintenance.yaml) in a directory next to it, reviewed in git l
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from kotanet.atomic import write_atomic
 from kotanet.i18n import Lang, t
 from kotanet.inventory.layout import COLLECTION_FILES, SETTINGS_FILE
 from kotanet.inventory.models import Inventory, Settings
@@ -21,7 +20,7 @@ from kotanet.inventory.netbox.client import NetBoxClient
 from kotanet.inventory.netbox.mapping import POLICY_COLLECTIONS, Pulled
 from kotanet.inventory.netbox.sync import Plan, pull, push
 from kotanet.inventory.validate import check
-from kotanet.inventory.yamlio import Locator, dump_inventory, file_mode, parse_inventory, read_raw
+from kotanet.inventory.yamlio import Locator, dump_inventory, parse_inventory, read_raw
 
 __all__ = ["POLICY_FILES", "NetBoxSource", "combine", "read_policy", "write_policy"]
 
@@ -55,17 +54,7 @@ def write_policy(inv: Inventory, root: Path) -> None:
         if name not in files:
             path.unlink(missing_ok=True)
             continue
-        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=root)
-        os.fchmod(fd, file_mode(path))
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-                fh.write(files[name])
-                fh.flush()
-                os.fsync(fh.fileno())
-            Path(tmp).replace(path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomic(path, files[name])
 
 
 class NetBoxSource:
