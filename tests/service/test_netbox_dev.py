@@ -8,8 +8,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
-import subprocess
 import time
 import urllib.error
 import urllib.request
@@ -20,28 +18,11 @@ from typing import Any
 import pytest
 
 from tests.conftest import ROOT, require_service
+from tests.service.netbox_fixture import _free_port, _reachable, _run
 
 pytestmark = pytest.mark.service
 
-SCRIPT = ROOT / "scripts" / "netbox-dev"
 NETBOX_VERSION = "4.7.3"
-
-
-def _reachable(port: int, payload: bytes | None = None, expect: bytes = b"") -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=2) as s:
-            if payload:
-                s.sendall(payload)
-                return s.recv(16).startswith(expect)
-            return True
-    except OSError:
-        return False
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _api(url: str, header: str, method: str = "GET", body: dict[str, Any] | None = None) -> tuple[int, Any]:
@@ -53,11 +34,6 @@ def _api(url: str, header: str, method: str = "GET", body: dict[str, Any] | None
             return resp.status, json.loads(resp.read() or b"null")
     except urllib.error.HTTPError as e:
         return e.code, e.read().decode(errors="replace")
-
-
-def _run(*args: str, timeout: float) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(SCRIPT), *args], capture_output=True, text=True, timeout=timeout, check=False,
-                          cwd=ROOT)
 
 
 def _alive(pid: int) -> bool:
