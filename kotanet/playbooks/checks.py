@@ -20,8 +20,10 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from ipaddress import IPv4Interface
 
 from kotanet.inventory.choices import Platform
+from kotanet.inventory.models import Endpoint
 from kotanet.topology.plan import RoutePlan
 
 __all__ = [
@@ -183,8 +185,14 @@ def _junos_up(out: str, itf: str) -> bool:
     return bool(m and m.group(1) == "up" and m.group(2) == "up")
 
 
+def _frr_up(out: str, itf: str) -> bool:
+    m = re.search(rf"^Interface {re.escape(itf)} is (\S+?), line protocol is (\S+)", out, re.M)
+    return bool(m and m.group(1) == "up" and m.group(2).startswith("up"))
+
+
 def _junos_ping(out: str) -> float | None:
-    m = re.search(r"(\d+) packets transmitted, (\d+) packets received", out)
+    """Junos's and Linux iputils' summary line (`5 packets transmitted, 5 received, 0% packet loss`)."""
+    m = re.search(r"(\d+) packets transmitted, (\d+) (?:packets )?received", out)
     if not m or int(m.group(1)) == 0:
         return None
     return 100.0 * int(m.group(2)) / int(m.group(1))
@@ -209,6 +217,16 @@ _TABLES: dict[Platform, _Table] = {
         ping="ping {far} count {count} rapid", ping_pct=_junos_ping,
         counters="show interfaces {itf}",  # the logical unit's "Input packets : N" lines
         counter_in=re.compile(r"Input\s+packets\s*:\s*(\d+)"), counter_out=re.compile(r"Output\s+packets\s*:\s*(\d+)")),
+    # FRR's vtysh (the digital twin): zebra prints no packet counters on Linux, so `traffic` reads the BFD
+    # session's control packets to the far end (every fibre runs BFD); `ping` is the host's iputils ping,
+    # which the twin's routers run with a count (vtysh's own `ping` would never stop).
+    Platform.FRR: _Table(
+        interface="show interface {itf}", interface_up=_frr_up,
+        ospf="show ip ospf neighbor", ospf_full=_ospf_row_full,
+        ping="ping {far}", ping_pct=_junos_ping,
+        counters="show bfd peer {far} counters",
+        counter_in=re.compile(r"Control packet input:\s*(\d+)"),
+        counter_out=re.compile(r"Control packet output:\s*(\d+)")),
 }
 
 
@@ -227,21 +245,36 @@ def plan_checks(plan_route: RoutePlan, platforms: Mapping[str, Platform]) -> lis
     """Every check of the route: four per active end of each new fibre. `platforms`: device -> platform of the
     devices that are configured (a splice closure, an airOS radio are not in it and get no checks).
 
-    A fibre whose far end is a splice closure (`spliced_at`) reaches no router this route configures: its
-    far address belongs to the device the core is spliced through to, so it cannot answer yet. Such ends are
-    left out here and listed by `unchecked_ends`."""
+    A fibre whose far end is a splice closure (`spliced_at`) ends, for the checks, on the device the core is
+    spliced through to (`spliced_through`), which carries the closure-side address: both get checks. When
+    no device is spliced through (the new fibre is the cable the others will be spliced onto), its end
+    cannot be checked yet: it is left out here and listed by `unchecked_ends`."""
     out: list[PostCheck] = []
+    for near, far_address in _check_ends(plan_route, platforms):
+        platform = platforms[near.device]
+        for kind in CheckKind:
+            out.append(PostCheck(device=near.device, platform=platform, kind=kind, interface=near.interface,
+                                 far_address=str(far_address.ip),
+                                 commands=_commands(platform, kind, near.interface, str(far_address.ip))))
+    return out
+
+
+def _check_ends(plan_route: RoutePlan, platforms: Mapping[str, Platform]) -> list[tuple[Endpoint, IPv4Interface]]:
+    """(the checking end, the far address it checks) of every fibre end the route can check."""
+    out: list[tuple[Endpoint, IPv4Interface]] = []
     for a in plan_route.addressing:
-        for near, far, far_address in ((a.a, a.b, a.b_address), (a.b, a.a, a.a_address)):
-            platform = platforms.get(near.device)
-            if platform is None or platform not in _TABLES:
+        ends = [(a.a, a.b, a.b_address), (a.b, a.a, a.a_address)]
+        if a.spliced_at is not None:
+            via = a.spliced_through
+            if via is None or via.device not in platforms or (a.a.device in platforms) == (a.b.device in platforms):
                 continue
-            if a.spliced_at is not None and far.device not in platforms:
-                continue
-            for kind in CheckKind:
-                out.append(PostCheck(device=near.device, platform=platform, kind=kind, interface=near.interface,
-                                     far_address=str(far_address.ip),
-                                     commands=_commands(platform, kind, near.interface, str(far_address.ip))))
+            closure_is_a = a.b.device in platforms
+            active, active_address = (a.b, a.b_address) if closure_is_a else (a.a, a.a_address)
+            closure_address = a.a_address if closure_is_a else a.b_address
+            ends = [(active, via, closure_address), (via, active, active_address)]
+        for near, _far, far_address in ends:
+            if platforms.get(near.device) in _TABLES:
+                out.append((near, far_address))
     return out
 
 
@@ -249,6 +282,8 @@ def unchecked_ends(plan_route: RoutePlan, platforms: Mapping[str, Platform]) -> 
     """(device, interface, splice site) of the configured fibre ends whose far end is a splice closure."""
     out = []
     for a in plan_route.addressing:
+        if a.spliced_through is not None and a.spliced_through.device in platforms:
+            continue
         for near, far in ((a.a, a.b), (a.b, a.a)):
             if a.spliced_at is not None and near.device in platforms and far.device not in platforms:
                 out.append((near.device, near.interface, a.spliced_at))

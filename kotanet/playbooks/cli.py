@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -189,6 +190,8 @@ def deploy_cmd(
     keep_radio_backup: KeepOpt = False,
     counter_interval: Annotated[float, typer.Option("--counter-interval", min=0, help="Seconds between the two "
                                                     "reads of the fibre's packet counters (post-check).")] = 5.0,
+    check_wait: Annotated[float, typer.Option("--check-wait", min=0, help="Seconds a failing post-check is read "
+                                              "again for while the new link comes up (every 3 s).")] = 30.0,
     workers: Annotated[int, typer.Option("--workers", min=1, help="Devices worked on at once.")] = 16,
     commit_confirm: Annotated[int | None, typer.Option("--commit-confirm", min=30, help="Where the platform has "
                                                        "it (Junos), commit confirmed: the device reverts by itself "
@@ -208,7 +211,7 @@ def deploy_cmd(
     from rich.progress import BarColumn, SpinnerColumn, TextColumn
     from rich.progress import Progress as Bar
 
-    from kotanet.playbooks.deploy import DeployOptions
+    from kotanet.playbooks.deploy import CHECK_RETRY_S, DeployOptions
 
     steps = 2 if dry_run else 4  # backup, diff | backup, push, check, (rollback)
     with Bar(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[last]}"),
@@ -220,7 +223,8 @@ def deploy_cmd(
             bar.update(task, advance=1, last=f"{device}: {phase}")
 
         deployer = _deployer(st, driver, progress, options=DeployOptions(
-            max_workers=workers, counter_interval_s=counter_interval, confirm_seconds=commit_confirm))
+            max_workers=workers, counter_interval_s=counter_interval, confirm_seconds=commit_confirm,
+            check_retries=math.ceil(check_wait / CHECK_RETRY_S), check_retry_s=CHECK_RETRY_S))
         report = deployer.dry_run(job) if dry_run else deployer.commit(job)
     if as_json:
         typer.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))

@@ -7,7 +7,8 @@ device gets a `DeviceResult`, and one failing device never hides the others.
     dry run   backup every device -> merge the candidate -> compare_config (the diff) -> discard. Changes
               nothing.
     commit    backup every device (any failure: nothing is pushed) -> push to every device concurrently
-              (a device whose diff is empty is left alone) -> post-checks (`kotanet.playbooks.checks`)
+              (a device whose diff is empty is left alone) -> post-checks (`kotanet.playbooks.checks`; a
+              failing one is read again, `check_retries` times, while the new link comes up)
               -> confirm. If ANY device fails or ANY check fails, EVERY device that was pushed (the failing
               one included) is rolled back, and its running config is read back and compared with the
               backup. The route ends fully applied or fully as before.
@@ -184,6 +185,9 @@ class DeployJob:
         return [s for s in out if s]
 
 
+CHECK_RETRY_S = 3.0
+
+
 @dataclass(frozen=True, slots=True)
 class DeployOptions:
     max_workers: int = 16
@@ -192,6 +196,10 @@ class DeployOptions:
     # Seconds between the two reads of the fibre's packet counters (the `traffic` check).
     counter_interval_s: float = 5.0
     checks: frozenset[CheckKind] = frozenset(CheckKind)
+    # A link just configured needs a few seconds (OSPF hellos, ARP, BFD) before its checks can pass: the
+    # failing ones are read again this many times, `check_retry_s` apart, before the route is rolled back.
+    check_retries: int = 10
+    check_retry_s: float = CHECK_RETRY_S
 
 
 def redact(text: str, secrets: Iterable[str]) -> str:
@@ -383,15 +391,48 @@ class Deployer:
             cmds = [cmd for c in by_device.get(s.device, []) if c.kind in kinds for cmd in c.commands]
             return s.transport.run_commands(list(dict.fromkeys(cmds))) if cmds else {}
 
-        def one_shot(s: _Session) -> None:
-            self._note(s.device, "check")
-            out = read(s, set(CheckKind))
-            for c in by_device.get(s.device, []):
-                text = redact("\n".join(out.get(cmd, "") for cmd in c.commands), self._secrets)
-                if c.kind is CheckKind.TRAFFIC:
-                    first[(c.device, c.kind, c.interface)] = text
+        pending: dict[str, list[PostCheck]] = {d: [c for c in cs if c.kind is not CheckKind.TRAFFIC]
+                                               for d, cs in by_device.items()}
+        last: dict[PostCheck, CheckResult] = {}
+
+        rounds = [0]
+
+        def settle(s: _Session) -> None:
+            """Read the device's pending checks once; those that pass are done."""
+            if not rounds[0]:
+                self._note(s.device, "check")
+            checks = pending.get(s.device, [])
+            if not checks:
+                return
+            assert s.transport is not None
+            cmds = list(dict.fromkeys(cmd for c in checks for cmd in c.commands))
+            out = s.transport.run_commands(cmds)
+            still = []
+            for c in checks:
+                result = evaluate(c, [redact("\n".join(out.get(cmd, "") for cmd in c.commands), self._secrets)])
+                if result.passed:
+                    s.checks.append(result)
                 else:
-                    s.checks.append(evaluate(c, [text]))
+                    last[c] = result
+                    still.append(c)
+            pending[s.device] = still
+
+        for attempt in range(self.options.check_retries + 1):
+            if attempt:
+                self.sleep(self.options.check_retry_s)
+            self._parallel([s for s in sessions if pending.get(s.device)], settle)
+            rounds[0] += 1
+            if any(s.failed for s in sessions) or not any(pending.values()):
+                break
+        for s in sessions:
+            s.checks += [last[c] for c in pending.get(s.device, []) if c in last]
+
+        def one_shot(s: _Session) -> None:
+            out = read(s, {CheckKind.TRAFFIC})
+            for c in by_device.get(s.device, []):
+                if c.kind is CheckKind.TRAFFIC:
+                    first[(c.device, c.kind, c.interface)] = redact("\n".join(out.get(cmd, "") for cmd in c.commands),
+                                                                    self._secrets)
 
         self._parallel(sessions, one_shot)
         if any(c.kind is CheckKind.TRAFFIC for c in wanted) and not any(s.failed for s in sessions):

@@ -131,7 +131,48 @@ def ios_remediation(platform: Platform, running: str, target: str) -> list[str]:
                     ch.delete()
             if not sec.children:
                 sec.delete()
+        # hier_config takes every `ip address` line for the one idempotent address, so an IOS secondary (or
+        # any FRR address: FRR's addresses are all peers) that the target lacks would stay: negate it
+        tgt = get_hconfig(hp, _hc_text(platform, target))
+
+        def extra_address(line: str) -> bool:
+            return line.startswith("ip address ") and (platform is Platform.FRR or line.endswith(" secondary"))
+
+        if platform is Platform.FRR:
+            for sec in rem.children:  # FRR's `no description` takes no text
+                for ch in list(sec.children):
+                    if ch.text.startswith("no description "):
+                        ch.text = "no description"
+            # FRR keeps an interface the kernel has: `no interface X` is refused, so its lines are negated
+            for sec in list(rem.children):
+                if sec.text.startswith("no interface "):
+                    run_sec = run.get_child(equals=sec.text[3:])
+                    sec.delete()
+                    if run_sec is not None:
+                        new = rem.add_child(run_sec.text)
+                        for ch in reversed(run_sec.children):  # `bfd profile` before `bfd`
+                            new.add_child(_frr_negation(ch.text))
+        for run_sec in run.children:
+            if run_sec.text.startswith("interface ") and rem.get_child(equals=run_sec.text) is not None \
+                    and platform is Platform.FRR and tgt.get_child(equals=run_sec.text) is None:
+                continue  # negated line by line above
+            tgt_sec = tgt.get_child(equals=run_sec.text)
+            gone = [ch.text for ch in run_sec.children if extra_address(ch.text)
+                    and (tgt_sec is None or tgt_sec.get_child(equals=ch.text) is None)]
+            if gone:
+                sec = rem.get_child(equals=run_sec.text) or rem.add_child(run_sec.text)
+                for text in gone:
+                    if sec.get_child(equals=f"no {text}") is None:
+                        sec.add_child(f"no {text}")
     return list(rem.dump_simple(sectional_exiting=platform is not Platform.JUNOS))
+
+
+def _frr_negation(line: str) -> str:
+    if line == "shutdown":
+        return "no shutdown"
+    if line.startswith("description "):
+        return "no description"
+    return line[3:] if line.startswith("no ") else f"no {line}"
 
 
 def ios_future(platform: Platform, running: str, candidate: str) -> str:
@@ -139,7 +180,20 @@ def ios_future(platform: Platform, running: str, candidate: str) -> str:
     from hier_config import get_hconfig
 
     hp = _hc_platform(platform)
-    future = get_hconfig(hp, _hc_text(platform, running)).future(get_hconfig(hp, _hc_text(platform, candidate)))
+    run = get_hconfig(hp, _hc_text(platform, running))
+    cand = get_hconfig(hp, _hc_text(platform, candidate))
+    # A section line the running config already has changes nothing; hier_config's `future` would add it
+    # a second time where it is not idempotent (`ip address ... secondary`) and refuse the duplicate.
+    for sec in list(cand.children):
+        run_sec = run.get_child(equals=sec.text)
+        if run_sec is None or not sec.children:
+            continue
+        for ch in list(sec.children):
+            if not ch.children and run_sec.get_child(equals=ch.text) is not None:
+                ch.delete()
+        if not sec.children:
+            sec.delete()
+    future = run.future(cand)
     return "\n".join(future.dump_simple()) + "\n"
 
 

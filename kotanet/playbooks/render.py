@@ -6,7 +6,10 @@ configuration snippet in its platform's own syntax (`templates/<platform>/`): th
 management baseline pointing at the NOC, and the radio the route retires: kept up as a backup at ten times
 its cost (`keep_radio_backup`), or shut down and described as retired. The devices at the ends of the
 retired radio get a snippet too, even when they are not on the new fibre. A passive splice closure
-(`spliced_at`) gets nothing. A radio sector still serving other stations is left as it is, with a comment.
+(`spliced_at`) gets nothing: the closure-side address goes on the active device the core is spliced through
+to (`spliced_through`), as an extra (secondary) address on its port into the closure's cable, with OSPF's
+broadcast network type on both ends (the core may share that cable's segment). A radio sector still serving
+other stations is left as it is, with a comment.
 
 Templates are compiled once per `Renderer`; `render_all` reuses one renderer for the whole plan.
 """
@@ -34,6 +37,7 @@ __all__ = [
     "BFD",
     "DEFAULT_SNMP_COMMUNITY",
     "FIBRE_MTU",
+    "OSPF_INTERVALS",
     "TEMPLATES",
     "PlatformOf",
     "RenderedConfig",
@@ -64,6 +68,10 @@ BFD: Mapping[str, int] = {"interval_ms": 300, "min_rx_ms": 300, "multiplier": 3}
 DEFAULT_SNMP_COMMUNITY = "kotanet-noc"
 OSPF_PROCESS = 1
 OSPF_AREA = "0.0.0.0"
+# OSPF hello and dead intervals written per platform; the others keep the device's own (or defaults).
+# FRR is the digital twin's platform: its routers run hello 1 s / dead 4 s (kotanet.lab.frrconf), and a new
+# interface joining a segment of theirs must match, or no adjacency forms.
+OSPF_INTERVALS: Mapping[Platform, Mapping[str, int]] = {Platform.FRR: {"hello_s": 1, "dead_s": 4}}
 
 
 
@@ -218,6 +226,20 @@ class Renderer:
                 far_dev = devices[far.device]
                 slot(dev.id).fibres.append(_fibre_context(idx, dev, near.interface, address, p2p.link,
                                                           far_dev, far.interface, p2p.spliced_at))
+            via = p2p.spliced_through
+            if via is not None and via.device in devices:
+                # the closure's end: its address goes on the device the core is spliced through to
+                closure, active = (p2p.a, p2p.b) if devices[p2p.a.device].platform is Platform.PASSIVE \
+                    else (p2p.b, p2p.a)
+                address = p2p.a_address if closure == p2p.a else p2p.b_address
+                dev = devices[via.device]
+                platform = of(dev)
+                if platform in TEMPLATES:
+                    ctx = _fibre_context(idx, dev, via.interface, address, p2p.link, devices[active.device],
+                                         active.interface, p2p.spliced_at)
+                    ctx.update(secondary=True, description=f"FIBRE {p2p.link} spliced at {p2p.spliced_at} "
+                                                           f"to {active.device} {active.interface}")
+                    slot(dev.id).fibres.append(ctx)
 
         gone = set(retired_before) | (set() if keep_radio_backup else set(plan_route.retires))
 
@@ -264,7 +286,7 @@ class Renderer:
             "keep_radio_backup": keep_radio_backup,
             "fibres": w.fibres,
             "radios": w.radios,
-            "ospf": {"process": OSPF_PROCESS, "area": OSPF_AREA},
+            "ospf": {"process": OSPF_PROCESS, "area": OSPF_AREA, **OSPF_INTERVALS.get(platform, {})},
             "bfd": dict(BFD),
             "mgmt": {"snmp_community": self.snmp_community,
                      "noc_servers": [str(a) for a in s.noc_servers],
@@ -312,6 +334,9 @@ def _fibre_context(idx: _Index, dev: Device, ifname: str, address: IPv4Interface
         "far_interface": far_ifname,
         "far_site": far_site,
         "spliced_at": spliced_at,
+        # through a splice closure the core may share a cable's segment: broadcast, not point-to-point
+        "network_type": "broadcast" if spliced_at is not None else "point-to-point",
+        "secondary": False,
         "description": f"FIBRE {link_id} to {far_text}",
         "address": str(address),
         "ip": str(address.ip),

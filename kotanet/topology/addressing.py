@@ -17,7 +17,12 @@ __all__ = ["P2pAssignment", "allocate_p2p", "used_networks"]
 class P2pAssignment:
     """A /30 (or /31) for a new link. When one end is a passive splice closure (a manhole), no address goes
     on the closure: `spliced_at` names it, and that end's address is for the active device the fibre is
-    spliced through to (`spliced_towards`, the first active site towards the DC, when known)."""
+    spliced through to (`spliced_towards`, the first active site towards the DC, when known).
+
+    `spliced_through` is the interface of that active device where the spliced core lands (its end of the
+    cable into the closure's side towards the DC): the closure-side address is configured there, so that the
+    new fibre has a router at each end. It is None when the fibre itself is that cable (the new fibre ends at
+    the closure and nothing is spliced onto it yet) or when no active site is known."""
 
     link: str
     network: IPv4Network
@@ -27,6 +32,7 @@ class P2pAssignment:
     b_address: IPv4Interface
     spliced_at: str | None = None
     spliced_towards: str | None = None
+    spliced_through: Endpoint | None = None
 
 
 def used_networks(inv: Inventory) -> list[IPv4Network]:
@@ -38,11 +44,13 @@ def used_networks(inv: Inventory) -> list[IPv4Network]:
 
 def allocate_p2p(inv: Inventory, link_ids: Sequence[str], *, prefixlen: int = 30,
                  reserved: Iterable[IPv4Network] = (),
-                 towards: Mapping[str, str] | None = None) -> list[P2pAssignment]:
+                 towards: Mapping[str, str] | None = None,
+                 through: Mapping[str, Endpoint] | None = None) -> list[P2pAssignment]:
     """Give each link in `link_ids` (in that order) the next free /30 (or /31) of `settings.p2p_pool`.
 
     A link whose two interfaces already carry addresses in one subnet keeps them. Deterministic: the same
-    inventory and order give the same plan.
+    inventory and order give the same plan. `towards` and `through`: per passive site, the first active site
+    towards the DC and that site's interface on the cable into the passive site (see `P2pAssignment`).
     """
     if prefixlen not in (30, 31):
         raise KotanetError(f"point-to-point prefix /{prefixlen} is not supported", hint="use 30 or 31")
@@ -68,9 +76,13 @@ def allocate_p2p(inv: Inventory, link_ids: Sequence[str], *, prefixlen: int = 30
             passive = next((ep.device for ep in (link.a, link.b) if devices[ep.device].platform is Platform.PASSIVE),
                            None)
             site = devices[passive].site if passive else None
+            via = (through or {}).get(site) if site else None
+            if via is not None and via.device in (link.a.device, link.b.device):
+                via = None  # the new fibre is the cable itself: nothing is spliced through yet
             out.append(P2pAssignment(lid, net, link.a, IPv4Interface(f"{hosts[0]}/{prefixlen}"),
                                      link.b, IPv4Interface(f"{hosts[1]}/{prefixlen}"), spliced_at=site,
-                                     spliced_towards=(towards or {}).get(site) if site else None))
+                                     spliced_towards=(towards or {}).get(site) if site else None,
+                                     spliced_through=via))
             taken.append(net)
             break
         else:

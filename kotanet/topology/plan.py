@@ -29,7 +29,7 @@ import networkx as nx
 
 from kotanet.errors import KotanetError, UsageError
 from kotanet.inventory.choices import LinkMedium, MigrationAction
-from kotanet.inventory.models import Inventory, Migration
+from kotanet.inventory.models import Endpoint, Inventory, Migration
 from kotanet.topology.addressing import P2pAssignment, allocate_p2p
 from kotanet.topology.analysis import NetworkAnalysis
 from kotanet.topology.analysis import analyze as analyze_network
@@ -108,7 +108,9 @@ class RoutePlan:
             "addressing": [{"link": a.link, "network": str(a.network),
                             "a": {"device": a.a.device, "interface": a.a.interface, "address": str(a.a_address)},
                             "b": {"device": a.b.device, "interface": a.b.interface, "address": str(a.b_address)},
-                            "spliced_at": a.spliced_at, "spliced_towards": a.spliced_towards}
+                            "spliced_at": a.spliced_at, "spliced_towards": a.spliced_towards,
+                            "spliced_through": None if a.spliced_through is None else
+                            {"device": a.spliced_through.device, "interface": a.spliced_through.interface}}
                            for a in self.addressing],
             "reaches_dc_over_fibre": self.reaches_dc_over_fibre,
         }
@@ -192,20 +194,29 @@ def order_routes(inv: Inventory) -> tuple[list[str], dict[str, set[str]], set[st
     return order, derived, islands, {rid: set(direct.predecessors(rid)) for rid in routes}
 
 
-def _towards_dc(inv: Inventory, state: NetworkState) -> dict[str, str]:
-    """For each passive site (manhole): the first active site on its lowest-cost wired path to the DC."""
+def _towards_dc(inv: Inventory, state: NetworkState) -> tuple[dict[str, str], dict[str, Endpoint]]:
+    """For each passive site (manhole): the first active site on its lowest-cost wired path to the DC, and
+    that site's interface on the cable it reaches the path's last passive site by (where a core spliced at
+    the manhole lands)."""
     g = build_graph(inv, state)
     w: nx.Graph[str] = nx.Graph()
-    for u, v, d in g.edges(data=True):
+    for u, v, key, d in g.edges(keys=True, data=True):
         if d["medium"] in WIRED and (not w.has_edge(u, v) or w[u][v]["cost"] > d["cost"]):
-            w.add_edge(u, v, cost=d["cost"])
+            w.add_edge(u, v, cost=d["cost"], link=key)
     dc = dc_site(inv)
-    out: dict[str, str] = {}
+    dev_site = {d.id: d.site for d in inv.devices}
+    towards: dict[str, str] = {}
+    through: dict[str, Endpoint] = {}
     for site in inv.sites:
         if site.kind.passive and site.id in w and dc in w and nx.has_path(w, site.id, dc):
             path = nx.shortest_path(w, site.id, dc, weight="cost")
-            out[site.id] = next((p for p in path[1:] if not g.nodes[p]["kind"].passive), dc)
-    return out
+            i = next((i for i, p in enumerate(path) if i and not g.nodes[p]["kind"].passive), None)
+            towards[site.id] = dc if i is None else path[i]
+            if i is not None:
+                lk = inv.link(w[path[i - 1]][path[i]]["link"])
+                assert lk is not None
+                through[site.id] = lk.a if dev_site[lk.a.device] == path[i] else lk.b
+    return towards, through
 
 
 def _ends(inv: Inventory, link_id: str) -> tuple[str, str]:
@@ -226,8 +237,9 @@ def plan_migrations(inv: Inventory, *, keep_radio_backup: bool = False, model: A
             raise UsageError(f"unknown route {rid!r}", hint=f"valid routes: {valid}")
     order, derived, islands, direct = order_routes(inv)
     dc = dc_site(inv)
+    towards, through = _towards_dc(inv, state_after(inv, order))
     addressing = {a.link: a for a in allocate_p2p(inv, [lid for rid in order for lid in by_id[rid].new_links],
-                                                  towards=_towards_dc(inv, state_after(inv, order)))}
+                                                  towards=towards, through=through)}
     state = state_today(inv)
     blocks: dict[Any, dict[Any, float]] = {}  # exact block results shared by every analysis of the plan
 

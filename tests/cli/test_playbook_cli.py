@@ -28,7 +28,7 @@ def test_render_all_writes_configs_and_mops(tmp_path: Path) -> None:
             assert (folder / f"{dev}.{ext}").read_text() == cfg.text
         mops = sorted(p.name for p in folder.glob("MOP-*"))
         assert mops == sorted(f"MOP-route-{route}.{lang}.{fmt}" for lang in ("en", "id") for fmt in ("md", "html"))
-    assert "wrote 48 config(s) and 72 MOP file(s) for 18 route(s)" in proc.stdout
+    assert "wrote 51 config(s) and 72 MOP file(s) for 18 route(s)" in proc.stdout
 
 
 def test_render_one_route_for_another_platform_in_indonesian(tmp_path: Path) -> None:

@@ -163,7 +163,8 @@ def test_commit_applies_every_device_and_checks_pass(inv: Inventory, plan: Migra
     assert {c.kind for c in ios.checks} == set(CheckKind)
     assert all(c.passed for c in ios.checks)
     traffic = next(c for c in ios.checks if c.kind is CheckKind.TRAFFIC)
-    assert "100->200" in traffic.detail
+    # the interface check read `show interfaces` first (100): the two counter reads come after it
+    assert "200->300" in traffic.detail
 
 
 @pytest.mark.parametrize(("device", "faults", "kind"), [
@@ -204,6 +205,44 @@ def test_unreachable_or_bad_auth_pushes_nothing(inv: Inventory, plan: MigrationP
     assert by["kel-kedung-badak-r1"].failure is kind
     assert by["kec-tanah-sareal-r1"].status is DeviceStatus.NOT_PUSHED
     assert all(fleet.commits(d) == 0 for d in BEFORE)
+    _assert_all_as_before(fleet)
+
+
+def test_a_check_that_passes_while_the_link_comes_up_is_read_again(inv: Inventory, plan: MigrationPlan,
+                                                                     fleet: MemoryDevices, tmp_path: Path) -> None:
+    """The optic is dark at the first read and comes up during the first wait: the route is applied, after
+    one wait of `check_retry_s`; the checks that passed at once are not read again."""
+    fleet.set_faults("kel-kedung-badak-r1", DeviceFaults(down_interfaces=("sfp1",)))
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        fleet.set_faults("kel-kedung-badak-r1", DeviceFaults())
+
+    deployer = Deployer(lambda ep: FleetTransport(ep, fleet), BackupStore(tmp_path / "backups"), CLOCK,
+                        options=DeployOptions(check_retries=3, check_retry_s=7.0, counter_interval_s=5.0),
+                        sleep=sleep)
+    report = deployer.commit(_job(inv, plan, fleet))
+    assert report.outcome is Outcome.APPLIED, report
+    assert slept == [7.0, 5.0]  # one retry wait, then the counter interval
+    for r in report.devices:
+        kinds = [c.kind for c in r.checks]
+        assert sorted(kinds) == sorted(set(kinds))  # every check reported once
+        assert all(c.passed for c in r.checks)
+
+
+def test_a_check_still_failing_after_the_retries_rolls_back(inv: Inventory, plan: MigrationPlan,
+                                                            fleet: MemoryDevices, tmp_path: Path) -> None:
+    fleet.set_faults("kel-kedung-badak-r1", DeviceFaults(down_interfaces=("sfp1",)))
+    slept: list[float] = []
+    deployer = Deployer(lambda ep: FleetTransport(ep, fleet), BackupStore(tmp_path / "backups"), CLOCK,
+                        options=DeployOptions(check_retries=4, check_retry_s=2.0, counter_interval_s=0.0),
+                        sleep=slept.append)
+    report = deployer.commit(_job(inv, plan, fleet))
+    assert report.outcome is Outcome.ROLLED_BACK
+    assert slept[:4] == [2.0] * 4
+    bad = next(r for r in report.devices if r.device == "kel-kedung-badak-r1")
+    assert sorted(c.kind for c in bad.checks if not c.passed) == sorted(CheckKind)
     _assert_all_as_before(fleet)
 
 

@@ -74,7 +74,8 @@ def test_every_route_commits_and_passes_its_post_checks(inv: Inventory, plan: Mi
         assert _configs(fleet, job) == before, rp.route  # the dry run changed nothing
         report = deployer.commit(job)
         assert report.outcome is Outcome.APPLIED, (rp.route, [(r.device, r.error) for r in report.devices])
-        assert all(c.passed for r in report.devices for c in r.checks), rp.route
+        failed = [c for r in report.devices for c in r.checks if not c.passed]
+        assert not failed, (rp.route, failed)
         assert _configs(fleet, job) != before, rp.route
         assert all(d.compliant for d in deployer.drift(job)), rp.route
 

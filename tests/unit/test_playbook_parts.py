@@ -203,3 +203,88 @@ def test_backup_refuses_an_unsafe_device_name(tmp_path: Path) -> None:
     with pytest.raises(KotanetError, match="safe file name"):
         BackupStore(tmp_path).save("../etc", "x", AT)
     assert os.listdir(tmp_path) == []
+
+
+# -- FRR (the digital twin's vtysh): outputs captured from FRR 8.4.4 on Debian 12 --------------------------
+FRR_SHOW_INT = """Interface kxa0 is {s}, line protocol is {p}
+  Link ups:       0    last: (never)
+  Link downs:     0    last: (never)
+  vrf: default
+  index 2 metric 0 mtu 1500 speed 10000
+  flags: <UP,BROADCAST,RUNNING,MULTICAST>
+  inet 10.8.8.1/30
+"""
+FRR_OSPF = """
+Neighbor ID     Pri State           Up Time         Dead Time Address         Interface                        RXmtL
+10.9.9.2          1 Full/DR         1.026s             3.973s 10.255.0.30     kxa0:10.255.0.29                     1
+10.9.9.7          1 ExStart/DR      2.100s             3.100s 10.255.0.2      kxb0:10.255.0.1                      1
+"""  # (the last two columns, RqstL and DBsmL, cut to fit the line length)
+FRR_BFD = """BFD Peers:
+	peer 10.255.0.30 vrf default interface kxa0
+		Control packet input: {i} packets
+		Control packet output: {o} packets
+		Echo packet input: 0 packets
+		Echo packet output: 0 packets
+		Session up events: 1
+"""
+LINUX_PING = """PING 10.255.0.30 (10.255.0.30) 56(84) bytes of data.
+64 bytes from 10.255.0.30: icmp_seq=1 ttl=64 time=0.051 ms
+
+--- 10.255.0.30 ping statistics ---
+5 packets transmitted, {n} received, {loss}% packet loss, time 803ms
+"""
+
+
+@pytest.mark.parametrize(("status", "proto", "passed"), [("up", "up", True), ("up", "down", False),
+                                                          ("down", "down", False)])
+def test_frr_interface_up(status: str, proto: str, passed: bool) -> None:
+    out = FRR_SHOW_INT.format(s=status, p=proto)
+    assert evaluate(_check(Platform.FRR, CheckKind.INTERFACE_UP, "kxa0"), [out]).passed is passed
+    assert not evaluate(_check(Platform.FRR, CheckKind.INTERFACE_UP, "kxa"), [out]).passed  # another name
+
+
+def test_frr_ospf_ping_and_bfd_counters() -> None:
+    assert evaluate(_check(Platform.FRR, CheckKind.OSPF_FULL, "kxa0"), [FRR_OSPF]).passed
+    assert not evaluate(_check(Platform.FRR, CheckKind.OSPF_FULL, "kxb0"),
+                        [FRR_OSPF.replace("10.255.0.30", "10.255.0.99")]).passed  # ExStart is not FULL
+    assert evaluate(_check(Platform.FRR, CheckKind.PING, "kxa0"), [LINUX_PING.format(n=5, loss=0)]).passed
+    assert evaluate(_check(Platform.FRR, CheckKind.PING, "kxa0"), [LINUX_PING.format(n=4, loss=20)]).passed
+    assert not evaluate(_check(Platform.FRR, CheckKind.PING, "kxa0"), [LINUX_PING.format(n=1, loss=80)]).passed
+    grew = evaluate(_check(Platform.FRR, CheckKind.TRAFFIC, "kxa0"),
+                    [FRR_BFD.format(i=17, o=18), FRR_BFD.format(i=24, o=25)])
+    assert grew.passed and "17->24" in grew.detail
+    assert not evaluate(_check(Platform.FRR, CheckKind.TRAFFIC, "kxa0"),
+                        [FRR_BFD.format(i=17, o=18), FRR_BFD.format(i=17, o=25)]).passed
+
+
+# -- remediation (rollback) and the merged future, where hier_config needs help -----------------------------
+def test_ios_rollback_removes_a_secondary_address_and_merging_it_twice_changes_nothing() -> None:
+    from kotanet.playbooks.netmiko_transport import ios_future, ios_remediation
+
+    before = "interface Gi0/1/1\n description to mh\n ip address 10.30.0.1 255.255.255.252\n ip ospf cost 10\n"
+    after = before.replace("255.255.255.252\n", "255.255.255.252\n ip address 10.255.0.57 255.255.255.252 secondary\n")
+    assert ios_remediation(Platform.IOS, after, before) == [
+        "interface Gi0/1/1", "  no ip address 10.255.0.57 255.255.255.252 secondary", "  exit"]
+    assert ios_remediation(Platform.IOS, before, after) == [
+        "interface Gi0/1/1", "  ip address 10.255.0.57 255.255.255.252 secondary", "  exit"]
+    again = "interface Gi0/1/1\n ip address 10.255.0.57 255.255.255.252 secondary\n"
+    assert ios_future(Platform.IOS, after, again).split() == after.split()
+
+
+def test_frr_rollback_negates_what_frr_refuses_to_delete() -> None:
+    from kotanet.playbooks.netmiko_transport import ios_remediation
+
+    backup = "interface kn15fa\n description old\n ip address 10.30.0.1/30\n"
+    running = ("interface kn15fa\n description new\n ip address 10.30.0.1/30\n ip address 10.255.0.57/30\n"
+               "interface kn152fb\n description FIBRE x\n ip address 10.255.0.58/30\n ip ospf bfd\n"
+               " ip ospf bfd profile kotanet-fibre\n ip ospf area 0.0.0.0\n")
+    rem = ios_remediation(Platform.FRR, running, backup)
+    assert "no interface kn152fb" not in rem  # FRR keeps an interface the kernel has
+    new = rem[rem.index("interface kn152fb") + 1:]
+    new = new[:new.index("  exit")]
+    assert new == ["  no ip ospf area 0.0.0.0", "  no ip ospf bfd profile kotanet-fibre", "  no ip ospf bfd",
+                   "  no ip address 10.255.0.58/30", "  no description"]
+    old = rem[rem.index("interface kn15fa") + 1:]
+    assert "  no ip address 10.255.0.57/30" in old[:old.index("  exit")]
+    assert "  description old" in old[:old.index("  exit")]
+    assert not any(line.startswith("  no description ") for line in rem)

@@ -271,3 +271,59 @@ def test_missing_variable_in_a_package_template_is_located(inv: Inventory, plan:
         render_route(inv, plan.route("7"), keep_radio_backup=False, template_dir=tmp_path,
                      platform_of=platform_override(Platform.IOS))
     assert err.value.message == f"ios/route.j2:{idx + 1}: undefined variable mtu_bytes"
+
+
+def test_a_fibre_spliced_at_a_manhole_is_addressed_on_the_router_it_is_spliced_to(inv: Inventory,
+                                                                                 plan: MigrationPlan) -> None:
+    """Route 14: Disdik's new fibre is spliced at Mainhole Bangbarung onto the cable to Balaikota, so
+    Balaikota's port into that cable gets the closure-side address, as a secondary; both ends run OSPF's
+    broadcast type (the core may share the cable's segment)."""
+    rp = plan.route("14")
+    [a] = rp.addressing
+    assert a.spliced_at == "mh-bangbarung" and a.spliced_towards == "balaikota"
+    assert a.spliced_through is not None
+    assert (a.spliced_through.device, a.spliced_through.interface) == ("balaikota-r1", "GigabitEthernet0/1/1")
+    closure = a.a_address if a.a.device == "mh-bangbarung-sc1" else a.b_address
+    out = render_route(inv, rp, keep_radio_backup=False)
+    ip, mask = str(closure.ip), str(closure.netmask)
+    text = out["balaikota-r1"].text
+    assert f"interface GigabitEthernet0/1/1\n ip address {ip} {mask} secondary\n" in text
+    assert "description" not in text.split("interface GigabitEthernet0/1/1")[1].split("!")[0]  # left as it is
+    assert "type=broadcast" in out["disdik-r1"].text
+    frr = render_route(inv, rp, keep_radio_backup=False, platform_of=platform_override(Platform.FRR))
+    assert f"interface GigabitEthernet0/1/1\n ip address {closure}\n!" in frr["balaikota-r1"].text
+    disdik = frr["disdik-r1"].text
+    assert " ip ospf network broadcast\n" in disdik and " ip ospf hello-interval 1\n" in disdik
+    # OSPF starts last, with its final timers
+    assert disdik.index(" ip ospf area 0.0.0.0") > disdik.index(" ip ospf dead-interval 4")
+
+
+def test_the_first_fibre_into_a_manhole_has_nothing_spliced_through_yet(plan: MigrationPlan) -> None:
+    """Route 9 lays the cable from Kedung Jaya to Mainhole Jalan Baru; routes 10 and 16a splice onto it."""
+    [a9] = plan.route("9").addressing
+    assert a9.spliced_at == "mh-jalan-baru" and a9.spliced_through is None
+    for route in ("10", "16a"):
+        a = next(x for x in plan.route(route).addressing if x.spliced_at)
+        assert a.spliced_through is not None
+        assert (a.spliced_through.device, a.spliced_through.interface) == ("kel-kedung-jaya-r1", "sfp2"), route
+
+
+def test_post_checks_of_a_spliced_fibre_run_on_both_routers(plan: MigrationPlan) -> None:
+    from kotanet.playbooks.checks import CheckKind, plan_checks, unchecked_ends
+
+    rp = plan.route("14")
+    [a] = rp.addressing
+    closure, disdik = (a.a_address, a.b_address) if a.a.device == "mh-bangbarung-sc1" else (a.b_address, a.a_address)
+    platforms = {"balaikota-r1": Platform.IOS, "disdik-r1": Platform.ROUTEROS}
+    checks = plan_checks(rp, platforms)
+    assert {(c.device, c.kind) for c in checks} == {(d, k) for d in platforms for k in CheckKind}
+    far = {c.device: (c.interface, c.far_address) for c in checks}
+    assert far["balaikota-r1"] == ("GigabitEthernet0/1/1", str(disdik.ip))
+    assert far["disdik-r1"] == ("sfp1", str(closure.ip))
+    assert unchecked_ends(rp, platforms) == []
+    # without the router it is spliced to, Disdik's end cannot be checked: it is listed instead
+    assert plan_checks(rp, {"disdik-r1": Platform.ROUTEROS}) == []
+    assert unchecked_ends(rp, {"disdik-r1": Platform.ROUTEROS}) == [("disdik-r1", "sfp1", "mh-bangbarung")]
+    rp9 = plan.route("9")
+    assert unchecked_ends(rp9, {"kel-kedung-jaya-r1": Platform.ROUTEROS}) == [
+        ("kel-kedung-jaya-r1", "sfp2", "mh-jalan-baru")]

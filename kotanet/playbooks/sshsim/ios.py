@@ -22,6 +22,8 @@ _IF_KEYS = ("description", "mtu", "ip address", "ip ospf network", "ip ospf area
 _GLOBAL_ORDER = ("logging trap", "logging host", "snmp-server community", "snmp-server host",
                  "snmp-server enable", "ntp server", "ip route")
 _VIRTUAL = ("Loopback", "Tunnel", "Vlan")
+# A secondary address's key in an interface's settings: `secondary <ip>` (IOS prints them after the primary).
+_SECONDARY = "secondary "
 
 
 def _category(line: str) -> int:
@@ -54,11 +56,15 @@ class IosConfig:
         return ifname in self.interfaces and "shutdown" not in self.interfaces[ifname]
 
     def addresses(self, ifname: str) -> list[IPv4Interface]:
-        line = self.interfaces.get(ifname, {}).get("ip address")
+        keys = self.interfaces.get(ifname, {})
+        line = keys.get("ip address")
         if line is None:
             return []
-        _, _, ip, mask = line.split()[:4]
-        return [IPv4Interface(f"{ip}/{mask}")]
+        out = []
+        for text in (line, *(v for k, v in sorted(keys.items()) if k.startswith(_SECONDARY))):
+            _, _, ip, mask = text.split()[:4]
+            out.append(IPv4Interface(f"{ip}/{mask}"))
+        return out
 
     def ospf_enabled(self, ifname: str) -> bool:
         if "ip ospf area" in self.interfaces.get(ifname, {}):
@@ -85,6 +91,8 @@ class IosConfig:
             for k in _IF_KEYS:
                 if k in keys:
                     out.append(f" {keys[k]}")
+                    if k == "ip address":
+                        out += [f" {v}" for sk, v in sorted(keys.items()) if sk.startswith(_SECONDARY)]
                 elif k == "ip address" and not name.startswith(_VIRTUAL):
                     out.append(" no ip address")
             out.append("!")
@@ -362,6 +370,17 @@ class IosShell:
                 return None
             return do
 
+        def secondary(a: tuple[str, ...]) -> str | None:
+            if "ip address" not in keys:  # IOS: "% Primary address must be configured first"
+                return "1"
+            keys[f"{_SECONDARY}{a[0]}"] = f"ip address {a[0]} {a[1]} secondary"
+            return None
+
+        def drop_all_addresses(_: tuple[str, ...]) -> str | None:
+            for k in [k for k in keys if k == "ip address" or k.startswith(_SECONDARY)]:
+                del keys[k]
+            return None
+
         return [
             Rule(("description", "<text>"), put("description", "description {0}")),
             Rule(("no", "description"), drop("description")),
@@ -370,7 +389,10 @@ class IosShell:
             Rule(("no", "mtu"), drop("mtu")),
             Rule(("no", "mtu", "<int>"), drop("mtu")),
             Rule(("ip", "address", "<ip>", "<mask>"), put("ip address", "ip address {0} {1}")),
-            Rule(("no", "ip", "address"), drop("ip address")),
+            Rule(("ip", "address", "<ip>", "<mask>", "secondary"), secondary),
+            Rule(("no", "ip", "address", "<ip>", "<mask>", "secondary"),
+                 lambda a: keys.pop(f"{_SECONDARY}{a[0]}", None) and None),
+            Rule(("no", "ip", "address"), drop_all_addresses),
             Rule(("no", "ip", "address", "<ip>", "<mask>"), drop("ip address")),
             Rule(("ip", "ospf", "network", "<point-to-point|broadcast|point-to-multipoint|non-broadcast>"),
                  put("ip ospf network", "ip ospf network {0}")),
