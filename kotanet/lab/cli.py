@@ -6,8 +6,10 @@ root or without FRR each says so on one line and exits 2.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -213,9 +215,9 @@ def verify_cmd(ctx: typer.Context, directory: DirArg = None, state_dir: StateOpt
     st = state(ctx)
     twin = _load(st, state_dir)
     inv = load_inventory(st, directory)
-    with st.err.status(st.t("lab.converging")) as status:
+    with _bar(st) as bar:
         def step(lid: str, done: int, total: int) -> None:
-            status.update(f"{done + 1}/{total} {lid}")
+            bar(done, total, lid)
         checks = measure_single_failures(inv, twin, link, progress=step)
     if as_json:
         typer.echo(json.dumps([c.to_json() for c in checks], indent=2))
@@ -260,9 +262,13 @@ def rehearse_cmd(ctx: typer.Context,
         raise KotanetError("name the routes to rehearse, or give --all", hint="e.g. kotanet lab rehearse 1 2")
     twin = _load(st, state_dir)
     inv = load_inventory(st, directory)
-    with st.err.status("") as status:
+    from kotanet.topology.plan import plan_migrations
+
+    order = [rp.route for rp in plan_migrations(inv).routes]
+    todo = order if all_routes else [r for r in order if r in set(route or ())]
+    with _bar(st) as bar:
         def note(rid: str, what: str) -> None:
-            status.update(f"route {rid}: {what}")
+            bar(todo.index(rid) if rid in todo else 0, len(todo), f"route {rid}: {what}")
         results = rehearse(inv, twin, None if all_routes else route, clock=st.clock,
                            mop_dir=mop_dir or kotanet_home() / "mops", lang=st.lang, break_fibre=break_fibre,
                            progress=note)
@@ -279,3 +285,17 @@ def rehearse_cmd(ctx: typer.Context,
                          highlight=False)
     if not all(r.ok for r in results):
         raise typer.Exit(1)
+
+
+@contextlib.contextmanager
+def _bar(st: CliState) -> Iterator[Callable[[int, int, str], None]]:
+    """A progress bar on stderr; the callback takes (done, total, what is being done)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
+
+    with Progress(SpinnerColumn(), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
+                  console=st.err, transient=True) as progress:
+        task = progress.add_task("", total=None)
+
+        def update(done: int, total: int, what: str) -> None:
+            progress.update(task, completed=done, total=total, description=what)
+        yield update

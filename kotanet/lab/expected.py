@@ -4,7 +4,7 @@ OSPF picks the shortest paths by cost; with ties, all of them (ECMP). For every 
 router's loopback this works out the set of next hops `(gateway, interface)` the kernel must hold, from the
 twin's plan and the links that are up. A manhole segment is a transit network, as in OSPF: the cost of the
 port into it, nothing out of it, and the next hop is the address of the router on the far side (only
-routers whose ports share a subnet become neighbours).
+routers whose ports share a subnet become neighbours, once per subnet they share).
 
 `parse_routes` reads `ip -j route show proto ospf`; `diff_routes` names every route that is missing, extra
 or has the wrong next hops, so a convergence check can poll until the list is empty.
@@ -74,9 +74,11 @@ def _graph(plan: TwinPlan, down: Iterable[str], dead_sites: Iterable[str] = ()) 
     for ports in segments.values():
         for cost, p in ports:
             for _, q in ports:
-                assert p.address is not None and q.address is not None
-                if q.site != p.site and q.address.network == p.address.network:
-                    adj[p.site].append((q.site, cost, p.ifname, str(q.address.ip)))
+                if q.site == p.site:
+                    continue
+                for pa in p.addresses():  # one adjacency per shared subnet (a spliced fibre's is extra)
+                    adj[p.site] += [(q.site, cost, p.ifname, str(qa.ip)) for qa in q.addresses()
+                                    if qa.network == pa.network]
     return adj, routers
 
 

@@ -64,6 +64,7 @@ def router_context(plan: TwinPlan, router: Router, log_file: Path, noc: NocPort 
             "link": lk.id,
             "description": f"{lk.medium.value.upper()} {lk.id} to {far.site} ({port.interface})",
             "address": str(port.address),
+            "extra": [str(a) for a in port.extra],
             "network_type": lk.network_type.value,
             "cost": lk.cost,
             "medium": lk.medium.value,

@@ -98,6 +98,11 @@ class Port:
     address: IPv4Interface | None
     device: str
     interface: str                 # the inventory interface this end stands for
+    # more addresses on a manhole segment: the closure-side /30 of a fibre spliced through to this port
+    extra: tuple[IPv4Interface, ...] = ()
+
+    def addresses(self) -> tuple[IPv4Interface, ...]:
+        return () if self.address is None else (self.address, *self.extra)
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,6 +275,18 @@ def plan_twin(inv: Inventory, state: NetworkState | None = None, *, prefix: str 
             assert found is not None
             seg_addr[port_key] = found
         bridges.append(Bridge(site=site, namespace=namespace_name(prefix, site), network=seg_net))
+    # A fibre spliced at a manhole through to a router's port there: that port also gets the closure-side
+    # address of the fibre's /30 (the route's config adds it), so the two routers share a subnet.
+    kept_ids = {lk.id for lk in kept}
+    seg_extra: dict[tuple[str, str], list[IPv4Interface]] = {}
+    for pa in given.values():
+        via = pa.spliced_through
+        if via is None or pa.link not in kept_ids or pa.spliced_at not in seg_links:
+            continue
+        closure_address = pa.a_address if devices[pa.a.device].site == pa.spliced_at else pa.b_address
+        for lk in seg_links[pa.spliced_at]:
+            if (via.device, via.interface) in ((lk.a.device, lk.a.interface), (lk.b.device, lk.b.interface)):
+                seg_extra.setdefault((lk.id, devices[via.device].site), []).append(closure_address)
 
     router_ns = {r.site: r.namespace for r in routers}
     bridge_ns = {b.site: b.namespace for b in bridges}
@@ -288,7 +305,8 @@ def plan_twin(inv: Inventory, state: NetworkState | None = None, *, prefix: str 
                 if s == segment:
                     ports.append(Port(s, bridge_ns[s], name, None, ep.device, ep.interface))
                 else:
-                    ports.append(Port(s, router_ns[s], name, seg_addr[(lk.id, s)], ep.device, ep.interface))
+                    ports.append(Port(s, router_ns[s], name, seg_addr[(lk.id, s)], ep.device, ep.interface,
+                                      tuple(seg_extra.get((lk.id, s), ()))))
             links.append(TwinLink(lk.id, number, lk.medium, cost, ports[0], ports[1], NetworkType.BROADCAST,
                                   segment))
             continue

@@ -4,7 +4,9 @@ For each route:
 1. the twin gets the route's new fibre as veth pairs (no addresses yet);
 2. the route's configs are rendered for FRR (`platform_override(Platform.FRR)`, the same templates and
    context as every platform) and pushed by the playbooks' `Deployer` over SSH to each router's vtysh
-   (netmiko, device_type cisco_ios): a dry run, then a commit;
+   (netmiko, device_type cisco_ios): a dry run, then a commit with the playbooks' post-checks on every
+   checkable fibre end (interface up, OSPF FULL, ping across the /30, BFD packet counters growing), a
+   fibre spliced at a manhole included (its closure-side address goes on the router it is spliced to);
 3. the twin checks the result: every router's kernel routes are the ones OSPF must compute in the network
    after the route, and traffic to the DC takes the new fibre where the shortest paths say so. A failing
    check rolls every device back through the same transports (`DeviceTransport.rollback`), and the twin
@@ -179,7 +181,8 @@ def rehearse(inv: Inventory, twin: Twin, routes: Sequence[str] | None = None, *,
 def _one(tinv: Inventory, twin: Twin, mplan: MigrationPlan, rp: RoutePlan, applied: list[str],
          addressing: list[Any], creds: Any, device_site: dict[str, str], backups: Any, clock: Clock,
          timeout: float, break_fibre: bool, note: Callable[[str, str], None]) -> RouteRehearsal:
-    from kotanet.playbooks.deploy import Deployer, DeployJob, Outcome, route_configs
+    from kotanet.playbooks.checks import plan_checks
+    from kotanet.playbooks.deploy import Deployer, DeployJob, DeployOptions, Outcome, route_configs
     from kotanet.playbooks.render import platform_override
     from kotanet.playbooks.transport import DeviceEndpoint
 
@@ -198,10 +201,14 @@ def _one(tinv: Inventory, twin: Twin, mplan: MigrationPlan, rp: RoutePlan, appli
     namespace_of = {dev: before.router(device_site[dev]).namespace for dev in configs}
     endpoints = {dev: DeviceEndpoint(name=dev, platform=Platform.FRR, port=22, credentials=creds,
                                      host=str(before.router(device_site[dev]).router_id)) for dev in configs}
-    job = DeployJob(route=rp.route, configs=configs, endpoints=endpoints, checks=(),
-                  known_devices=frozenset(endpoints))
+    post = tuple(plan_checks(rp, {d: c.platform for d, c in configs.items()}))
+    job = DeployJob(route=rp.route, configs=configs, endpoints=endpoints, checks=post,
+                    known_devices=frozenset(endpoints))
     factory = TwinTransportFactory(namespace_of)
-    deployer = Deployer(factory, backups, clock)
+    # the twin's links come up in a second or two (hello 1 s): checks are read again every second, for up to
+    # `timeout`; BFD sends every 300 ms, so two counter reads 2 s apart must differ
+    deployer = Deployer(factory, backups, clock, options=DeployOptions(
+        counter_interval_s=2.0, check_retry_s=1.0, check_retries=max(1, int(timeout))))
     result = RouteRehearsal(rp.route, False, "failed")
     start = time.monotonic()
     note(rp.route, "dry-run")
@@ -214,6 +221,8 @@ def _one(tinv: Inventory, twin: Twin, mplan: MigrationPlan, rp: RoutePlan, appli
     committed_from = len(factory.made)
     report = deployer.commit(job)
     result.push_s = time.monotonic() - start
+    results = [c for r in report.devices for c in r.checks]
+    result.checks_total, result.checks_passed = len(results), sum(c.passed for c in results)
     if report.outcome is not Outcome.APPLIED:
         errors = "; ".join(f"{r.device}: {r.error}" for r in report.devices if r.error)
         result.outcome, result.error = "rolled-back", errors or report.outcome.value
@@ -240,7 +249,8 @@ def _one(tinv: Inventory, twin: Twin, mplan: MigrationPlan, rp: RoutePlan, appli
     predicted = set(nx.node_connected_component(g, after.dc)) & {r.site for r in after.routers}
     unreached = sorted(predicted - reachable_to(after, routes, after.dc))
     checks = [not diffs, bool(carries) or not should, not unreached]
-    result.checks_total, result.checks_passed = len(checks), sum(checks)
+    result.checks_total += len(checks)
+    result.checks_passed += sum(checks)
     if not all(checks):
         note(rp.route, "rollback")
         result.error = (f"{len(diffs)} routes differ from the expected ones, e.g. {diffs[0]}" if diffs

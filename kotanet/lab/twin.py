@@ -48,6 +48,7 @@ from kotanet.lab.plan import (
     TwinLink,
     TwinPlan,
 )
+from kotanet.playbooks.checks import PING_COUNT
 from kotanet.topology.graph import NetworkState
 
 __all__ = [
@@ -96,7 +97,7 @@ def missing_requirements() -> str | None:
     if missing or shutil.which("vtysh") is None:
         return "FRRouting is not installed (apt-get install frr)"
     for tool, pkg in (("ip", "iproute2"), ("unshare", "util-linux"), ("nft", "nftables"),
-                      ("ssh-keygen", "openssh-client"), ("openssl", "openssl")):
+                      ("ssh-keygen", "openssh-client"), ("openssl", "openssl"), ("ping", "iputils-ping")):
         if shutil.which(tool) is None:
             return f"{tool} is not installed (apt-get install {pkg})"
     return None
@@ -105,7 +106,7 @@ def missing_requirements() -> str | None:
 def noc_network(plan: TwinPlan) -> IPv4Network:
     """The /30 between the NOC namespace and the DC router: the first of NOC_POOL that the plan does not use."""
     used = [IPv4Network(a) for r in plan.routers for a in r.loopbacks]
-    used += [p.address.network for lk in plan.links for p in lk.ends() if p.address is not None]
+    used += [a.network for lk in plan.links for p in lk.ends() for a in p.addresses()]
     used += [b.network for b in plan.bridges]
     for net in NOC_POOL.subnets(new_prefix=30):
         if not any(net.overlaps(u) for u in used):
@@ -222,8 +223,9 @@ class Twin:
         lines = ["link set lo up\n"]
         lines += [f"address add {a}/32 dev lo\n" for a in router.loopbacks]
         for lk, port in self.plan.ports_of(router.namespace):
-            lines += [f"link set {port.ifname} alias {lk.id}\n", f"address add {port.address} dev {port.ifname}\n",
-                      f"link set {port.ifname} up\n"]
+            lines += [f"link set {port.ifname} alias {lk.id}\n"]
+            lines += [f"address add {a} dev {port.ifname}\n" for a in port.addresses()]
+            lines.append(f"link set {port.ifname} up\n")
         _run(["ip", "-n", router.namespace, "-batch", "-"], "".join(lines))
 
     def _setup_noc(self) -> None:
@@ -339,6 +341,13 @@ class Twin:
         sh.touch(mode=0o600)
         sh.write_text(shadow + f"{SSH_USER}:{hashed}:20000:0:99999:7:::\n", encoding="utf-8")
         Path("/run/sshd").mkdir(mode=0o755, exist_ok=True)  # sshd's privilege-separation directory
+        # vtysh's `ping WORD` runs `ping WORD`, which never stops: in the SSH sessions `ping` sends a count,
+        # as a router's ping does (the post-checks' `ping` reads its summary line)
+        shim = d / "bin" / "ping"
+        shim.parent.mkdir(mode=0o755, exist_ok=True)
+        shim.write_text(f'#!/bin/sh\nexec {shutil.which("ping") or "/usr/bin/ping"} -c {PING_COUNT} -i 0.2 -W 1 "$@"\n',
+                        encoding="utf-8")
+        shim.chmod(0o755)
 
     def _start_sshd(self, router: Router) -> None:
         rd = self.router_dir(router)
@@ -348,7 +357,8 @@ class Twin:
             f"ListenAddress {router.router_id}:22", f"HostKey {d / 'host_ed25519_key'}", f"PidFile {rd / 'sshd.pid'}",
             "UsePAM no", "PasswordAuthentication yes", "KbdInteractiveAuthentication no", "PermitRootLogin yes",
             f"AllowUsers {SSH_USER}", "StrictModes no", "PrintMotd no", "PrintLastLog no",
-            f"ForceCommand /usr/bin/vtysh --vty_socket {rd}", ""]), encoding="utf-8")
+            f"ForceCommand env PATH={d / 'bin'}:/usr/bin:/bin /usr/bin/vtysh --vty_socket {rd}", ""]),
+            encoding="utf-8")
         script = (f"hostname {shlex.quote(router.hostname)} && mount --bind {d / 'passwd'} /etc/passwd && "
                   f"mount --bind {d / 'shadow'} /etc/shadow && /usr/sbin/sshd -f {cfg} -E {rd / 'sshd.log'}")
         _run(["ip", "netns", "exec", router.namespace, "unshare", "--uts", "--mount", "sh", "-c", script])
@@ -607,7 +617,8 @@ def _zombie(pid: int) -> bool:
 def plan_to_json(plan: TwinPlan) -> dict[str, Any]:
     def port(p: Port) -> dict[str, Any]:
         return {"site": p.site, "namespace": p.namespace, "ifname": p.ifname,
-                "address": str(p.address) if p.address else None, "device": p.device, "interface": p.interface}
+                "address": str(p.address) if p.address else None, "device": p.device, "interface": p.interface,
+                "extra": [str(a) for a in p.extra]}
     return {
         "prefix": plan.prefix, "dc": plan.dc,
         "routers": [{"site": r.site, "namespace": r.namespace, "hostname": r.hostname, "router_id": str(r.router_id),
@@ -625,7 +636,7 @@ def plan_to_json(plan: TwinPlan) -> dict[str, Any]:
 def plan_from_json(data: dict[str, Any]) -> TwinPlan:
     def port(p: dict[str, Any]) -> Port:
         return Port(p["site"], p["namespace"], p["ifname"], IPv4Interface(p["address"]) if p["address"] else None,
-                    p["device"], p["interface"])
+                    p["device"], p["interface"], tuple(IPv4Interface(a) for a in p.get("extra", ())))
     st = data["state"]
     return TwinPlan(
         prefix=data["prefix"], dc=data["dc"],

@@ -1,7 +1,8 @@
 """The digital twin on real FRR routers in network namespaces (needs root and frr, sshd, nftables).
 
 One Bogor twin is built for the module (prefix `kt`, its own state directory) and always torn down. The
-tests that change the network (rehearsals) run last, in file order.
+tests that change the network (rehearsals) run last, in file order: the failure drill (rolled back, the
+network unchanged), then `rehearse --all`.
 """
 
 from __future__ import annotations
@@ -150,21 +151,6 @@ def test_scenario_file_runs_in_order(twin: Twin, tmp_path: Path) -> None:
     assert twin.faults == {}
 
 
-def test_rehearse_route_1_through_the_playbooks(inv: Inventory, twin: Twin, tmp_path: Path) -> None:
-    from kotanet.lab.rehearse import rehearse
-
-    [r] = rehearse(inv, twin, ["1"], clock=SystemClock(), mop_dir=tmp_path)
-    assert r.ok, r.error
-    assert r.outcome == "applied" and r.fibre_carries
-    assert r.dry_run_changes >= 2
-    fibre = "fo-kec-bogor-selatan--inspektorat"
-    assert 0 < r.failover_s[fibre] < 5
-    # the 2.4 GHz radio is retired by route 1: cutting the new fibre leaves Inspektorat without the DC
-    assert "inspektorat" in r.dark[fibre]
-    assert twin.route_diffs() == []
-    assert r.mop is not None and "Rehearsed on" in r.mop.read_text(encoding="utf-8")
-
-
 def test_a_failing_post_check_rolls_back_and_the_twin_shows_it(inv: Inventory, twin: Twin, tmp_path: Path) -> None:
     from kotanet.lab.rehearse import rehearse
 
@@ -177,6 +163,38 @@ def test_a_failing_post_check_rolls_back_and_the_twin_shows_it(inv: Inventory, t
                              capture_output=True, text=True, check=True).stdout
     assert "fo-perpustakaan--gor" not in running  # the rolled-back fibre config is gone
     assert not (tmp_path / "route-5.md").exists()
+
+
+def test_rehearse_all_through_the_cli_applies_every_route(inv: Inventory, twin: Twin, tmp_path: Path) -> None:
+    """`kotanet lab rehearse --all` on the module's Bogor twin: every route, in the plan's order, through the
+    real playbook path (dry run, commit, post-checks over SSH to vtysh), checked against the topology."""
+    proc = subprocess.run([sys.executable, "-m", "kotanet.cli", "lab", "rehearse", "--all", "--json",
+                           "--state-dir", str(twin.state_dir), "--mop-dir", str(tmp_path / "mops")],
+                          capture_output=True, text=True, cwd=ROOT, check=False, timeout=900,
+                          env={**os.environ, "NO_COLOR": "1"})
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    results = {r["route"]: r for r in json.loads(proc.stdout)}
+    from kotanet.topology.plan import plan_migrations
+    assert list(results) == [rp.route for rp in plan_migrations(inv).routes]
+    for route, r in results.items():
+        assert r["outcome"] == "applied", r
+        passed, total = r["checks"]
+        # the twin's three, and four post-checks per fibre end (route 9's one end faces an empty manhole)
+        assert passed == total and total >= (3 if route == "9" else 3 + 4 * 2), r
+        assert all(0 < secs < 10 for secs in r["failover_s"].values()), r
+        assert "Rehearsed on" in (tmp_path / "mops" / f"route-{route}.md").read_text(encoding="utf-8")
+    # route 9 only lays the cable into the manhole: nothing is spliced onto it yet, so it carries nothing
+    assert [route for route, r in results.items() if not r["fibre_carries"]] == ["9"]
+    # route 1 retires the 2.4 GHz radio: cutting its fibre leaves Inspektorat without the DC
+    assert "inspektorat" in results["1"]["dark"]["fo-kec-bogor-selatan--inspektorat"]
+    # route 14's fibre is spliced at Mainhole Bangbarung through to Balaikota, which the route configures
+    balaikota = next(r for r in Twin.load(twin.state_dir).plan.routers if r.site == "balaikota")
+    running = subprocess.run(twin.vtysh(balaikota, "-c", "show running-config"), capture_output=True, text=True,
+                             check=True).stdout
+    [a] = plan_migrations(inv).route("14").addressing
+    closure = a.a_address if a.a.device == "mh-bangbarung-sc1" else a.b_address
+    assert f" ip address {closure}\n" in running
+    assert Twin.load(twin.state_dir).route_diffs() == []
 
 
 def test_without_root_the_cli_says_why_in_one_line() -> None:

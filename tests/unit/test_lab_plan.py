@@ -245,3 +245,42 @@ def test_a_new_fibre_into_a_manhole_takes_the_plans_address(inv: Inventory) -> N
     port = next(p for p in plan.link("fo-mh-bangbarung--disdik").router_ports())
     assert port.site == "disdik"
     assert port.address in (a.a_address, a.b_address)
+
+
+def test_a_second_subnet_on_a_segment_port_makes_a_neighbour_through_it() -> None:
+    """The closure-side address of a spliced fibre, added to the port it is spliced to (`Port.extra`), makes
+    the two routers neighbours across the manhole, and only through that subnet."""
+    from kotanet.lab.plan import Bridge
+    seg = [TwinLink(f"m{n}", n, LinkMedium.FIBRE, 10,
+                    Port(s, f"kn-{s}", f"kn{n}fa", IPv4Interface(addr), f"{s}-r1", "e1", extra),
+                    Port("m", "kn-m", f"kn{n}fb", None, "m-sc1", f"p{n}"), NetworkType.BROADCAST, "m")
+           for n, s, addr, extra in ((1, "a", "10.2.0.1/30", (IPv4Interface("10.2.0.5/30"),)),
+                                     (2, "b", "10.2.0.2/30", ()), (3, "c", "10.2.0.6/30", ()))]
+    plan = TwinPlan(prefix="kn", dc="a", routers=(_router("a", 1), _router("b", 2), _router("c", 3)),
+                    bridges=(Bridge("m", "kn-m", IPv4Network("10.2.0.0/30")),), links=tuple(seg), skipped=())
+    routes = expected_routes(plan)
+    assert routes["kn-a"]["10.0.0.3"] == {NextHop("10.2.0.6", "kn1fa")}
+    assert routes["kn-c"]["10.0.0.1"] == {NextHop("10.2.0.5", "kn3fa")}
+    assert routes["kn-c"]["10.0.0.2"] == {NextHop("10.2.0.5", "kn3fa")}  # b and c share no subnet: through a
+    assert plan_from_json(json.loads(json.dumps(plan_to_json(plan)))) == plan
+
+
+def test_after_route_14_balaikota_carries_the_closure_side_address(inv: Inventory, tmp_path: Path) -> None:
+    from kotanet.lab.rehearse import twin_inventory
+    from kotanet.topology.plan import plan_migrations
+
+    tinv = twin_inventory(inv)
+    mplan = plan_migrations(tinv)
+    given = [a for rp in mplan.routes for a in rp.addressing]
+    [a] = mplan.route("14").addressing
+    closure = a.a_address if a.a.device == "mh-bangbarung-sc1" else a.b_address
+    plan = plan_twin(tinv, state_after(tinv, ["14"]), route_addressing=given)
+    port = next(p for p in plan.link("fo-balaikota--mh-bangbarung").router_ports())
+    assert port.site == "balaikota" and port.extra == (closure,)
+    disdik = next(p for p in plan.link("fo-mh-bangbarung--disdik").router_ports())
+    routes = expected_routes(plan)
+    assert routes[plan.router("disdik").namespace][str(plan.router("balaikota").router_id)] == {
+        NextHop(str(closure.ip), disdik.ifname)}
+    text = render_router(plan, plan.router("balaikota"), tmp_path / "frr.log")
+    assert f" ip address {port.address}\n ip address {closure}\n" in text
+
