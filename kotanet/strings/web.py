@@ -241,14 +241,42 @@ STRINGS: dict[str, dict[Lang, str]] = {
     "demo.live.lab_fallback": {Lang.EN: "--lab: the digital twin is not used ({why}); using the simulated agents",
                                Lang.ID: "--lab: kembaran digital tidak dipakai ({why}); memakai agen simulasi"},
     "demo.live.lab_not_root": {Lang.EN: "it needs root", Lang.ID: "perlu root"},
-    "demo.live.lab_no_api": {Lang.EN: "kotanet.lab offers no up() yet", Lang.ID: "kotanet.lab belum menyediakan up()"},
+    "demo.live.lab_no_frr": {Lang.EN: "FRRouting is not installed: apt-get install frr",
+                             Lang.ID: "FRRouting belum terpasang: apt-get install frr"},
+    "demo.live.lab_failed": {Lang.EN: "the twin failed: {error}", Lang.ID: "kembaran gagal: {error}"},
     "demo.live.lab_starting": {Lang.EN: "starting the digital twin ...", Lang.ID: "menjalankan kembaran digital ..."},
     "demo.live.lab_used": {
-        Lang.EN: "--lab: the digital twin is up ({routers} FRR routers in network namespaces, converged in "
-                 "{seconds} s); the poller watches the simulated SNMP agents beside it",
-        Lang.ID: "--lab: kembaran digital berjalan ({routers} router FRR di network namespace, konvergen dalam "
-                 "{seconds} dtk); poller memantau agen SNMP simulasi di sampingnya",
+        Lang.EN: "--lab: the demo runs on the digital twin ({routers} FRR routers in network namespaces {prefix}-*, "
+                 "converged in {seconds} s): the poller watches the SNMP agents of {devices} devices in it from its "
+                 "NOC namespace {ns} ({radios} radios are read as ports of their site's router)",
+        Lang.ID: "--lab: demo berjalan di kembaran digital ({routers} router FRR di network namespace {prefix}-*, "
+                 "konvergen dalam {seconds} dtk): poller memantau agen SNMP {devices} perangkat di dalamnya dari "
+                 "namespace NOC {ns} ({radios} radio dibaca sebagai port router situsnya)",
     },
+    "demo.live.lab_rest": {
+        Lang.EN: "simulated agents for what the twin does not hold: {devices} servers, switches and firewalls and "
+                 "{services} e-government services (snmpsim and an HTTP responder on 127.0.0.1, started in "
+                 "{seconds} s)",
+        Lang.ID: "agen simulasi untuk yang tidak ada di kembaran: {devices} server, switch dan firewall serta "
+                 "{services} layanan e-government (snmpsim dan responder HTTP di 127.0.0.1, mulai dalam "
+                 "{seconds} dtk)",
+    },
+    "demo.live.lab_left": {
+        Lang.EN: "the twin left namespaces behind ({namespaces}): remove them with kotanet lab down --state-dir "
+                 "{lab} --prefix {prefix}",
+        Lang.ID: "kembaran meninggalkan namespace ({namespaces}): hapus dengan kotanet lab down --state-dir "
+                 "{lab} --prefix {prefix}",
+    },
+    "demo.live.where_twin": {Lang.EN: " (digital twin)", Lang.ID: " (kembaran digital)"},
+    "demo.live.where_agents": {Lang.EN: " (simulated agents)", Lang.ID: " (agen simulasi)"},
+    "demo.live.twin_fail": {Lang.EN: " (on the twin: the link's port is down)",
+                            Lang.ID: " (di kembaran: port tautan dimatikan)"},
+    "demo.live.twin_restore": {Lang.EN: " (on the twin: the link is restored)",
+                               Lang.ID: " (di kembaran: tautan dipulihkan)"},
+    "demo.live.twin_kill": {Lang.EN: " (on the twin: router {site}'s FRR daemons are killed)",
+                            Lang.ID: " (di kembaran: daemon FRR router {site} dimatikan)"},
+    "demo.live.twin_revive": {Lang.EN: " (on the twin: router {site}'s FRR daemons are restarted)",
+                              Lang.ID: " (di kembaran: daemon FRR router {site} dijalankan lagi)"},
     "demo.live.ssh_starting": {Lang.EN: "starting the simulated SSH devices ...",
                                Lang.ID: "menjalankan perangkat SSH simulasi ..."},
     "demo.live.ssh": {Lang.EN: "simulated SSH devices: {n} on 127.0.0.1 (endpoints and generated logins: {path})",
@@ -278,9 +306,20 @@ STRINGS: dict[str, dict[Lang, str]] = {
         Lang.ID: "skenario: jendela pemeliharaan pada {link} (tautan putus di dalamnya), radio 5,8 GHz "
                  "{flap} putus-sambung 3 kali, kelurahan {kel} padam selama 20 menit",
     },
+    "demo.live.window_sites": {
+        Lang.EN: "the maintenance window also covers the sites that lose the data centre while {link} is down: "
+                 "{sites}",
+        Lang.ID: "jendela pemeliharaan juga mencakup situs yang kehilangan pusat data selama {link} putus: {sites}",
+    },
     "demo.live.fault_hint": {
         Lang.EN: "inject your own faults: kotanet simulate-fault --state-dir {dir} link:ID --down --for 5m",
         Lang.ID: "suntikkan gangguan sendiri: kotanet simulate-fault --state-dir {dir} link:ID --down --for 5m",
+    },
+    "demo.live.fault_hint_twin": {
+        Lang.EN: "inject your own faults: kotanet lab fail --state-dir {lab} LINK (then kotanet lab restore); "
+                 "a service: kotanet simulate-fault --state-dir {dir} service:ID --down --for 5m",
+        Lang.ID: "suntikkan gangguan sendiri: kotanet lab fail --state-dir {lab} LINK (lalu kotanet lab restore); "
+                 "layanan: kotanet simulate-fault --state-dir {dir} service:ID --down --for 5m",
     },
     "demo.live.url": {Lang.EN: "NOC dashboard: {url}", Lang.ID: "Dasbor NOC: {url}"},
     "demo.live.ctrl_c": {Lang.EN: "Ctrl-C stops everything the demo started",
@@ -288,10 +327,10 @@ STRINGS: dict[str, dict[Lang, str]] = {
     "demo.live.duration": {Lang.EN: "the demo stops by itself after {seconds} s (or Ctrl-C)",
                            Lang.ID: "demo berhenti sendiri setelah {seconds} dtk (atau Ctrl-C)"},
     "demo.live.poller": {
-        Lang.EN: "poller: {n} targets ({up} up, {down} down, {unknown} unknown), a cycle every {interval} s "
+        Lang.EN: "poller{where}: {n} targets ({up} up, {down} down, {unknown} unknown), a cycle every {interval} s "
                  "({demo} s of demo time); state changes follow",
-        Lang.ID: "poller: {n} target ({up} naik, {down} turun, {unknown} tidak diketahui), satu siklus setiap "
-                 "{interval} dtk ({demo} dtk waktu demo); perubahan status menyusul",
+        Lang.ID: "poller{where}: {n} target ({up} naik, {down} turun, {unknown} tidak diketahui), satu siklus "
+                 "setiap {interval} dtk ({demo} dtk waktu demo); perubahan status menyusul",
     },
     "demo.live.change": {Lang.EN: "[{at} demo time] {target}: {state}{note}",
                          Lang.ID: "[{at} waktu demo] {target}: {state}{note}"},
@@ -299,6 +338,10 @@ STRINGS: dict[str, dict[Lang, str]] = {
                             Lang.ID: " (di dalam jendela pemeliharaannya: tidak dihitung terhadap SLA)"},
     "demo.live.step": {Lang.EN: "[{at} demo time] scenario: {what}",
                        Lang.ID: "[{at} waktu demo] skenario: {what}"},
+    "demo.live.injected": {Lang.EN: "[{at} demo time] simulate-fault: {what}",
+                           Lang.ID: "[{at} waktu demo] simulate-fault: {what}"},
+    "demo.live.step_failed": {Lang.EN: "[{at} demo time] scenario: {what} failed: {error}",
+                              Lang.ID: "[{at} waktu demo] skenario: {what} gagal: {error}"},
     "demo.live.scenario_done": {Lang.EN: "scenario finished; the city and the dashboard stay up",
                                 Lang.ID: "skenario selesai; kota dan dasbor tetap berjalan"},
     "demo.live.stopping": {Lang.EN: "stopping the demo ...", Lang.ID: "menghentikan demo ..."},

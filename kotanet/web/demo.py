@@ -10,12 +10,26 @@
    department link) and the dashboard served by uvicorn, with one demo user per role.
 
 Demo time runs `speed` times faster than the wall clock (15x: the 20-minute outage takes 80 s). One
-`ScaledClock` drives the poller's timestamps, the scenario's maintenance window and the dashboard, so every
-page agrees on "now". The seeded month ends where demo time starts.
+`ScaledClock` drives the poller's timestamps, the scenario's steps and maintenance window and the dashboard, so
+every page agrees on "now". Demo time starts once the agents are up (the twin takes 20-50 s to build), and the
+scenario's steps are applied when demo time reaches them, so a fault and the outage the poller records for it
+line up on the same clock.
+
+With `--lab`, as root with FRR installed, the digital twin (kotanet.lab: the backbone's routers as FRR routers
+in network namespaces named `kdemo-*`, each answering SNMP on its loopbacks) replaces the simulated agents for
+everything it holds: one poller thread enters the twin's NOC namespace (setns(2) for that thread only, before it
+opens a socket) and watches the routers, their sites and the links between them (a radio's links end on ports
+of its site's router, so the radio is read from that router's agent); the scenario's
+faults on those links and routers are applied to the twin (`Twin.fail`/`restore`, a kelurahan's router killed
+and revived). A second poller keeps watching, on the simulated agents, what the twin does not hold: the
+servers, switches and firewall and the e-government services. No target is written by both. Without root or
+FRR, or when the twin fails to come up, the demo says why and runs on the simulated agents alone.
 
 Ctrl-C (or SIGTERM, or SIGHUP when the terminal closes) stops everything this process started: the scenario
-and poller threads, uvicorn, the SSH fleet and snmpsim (by pid), and removes the address map. Every listener
-binds 127.0.0.1 only.
+and poller threads, uvicorn, the SSH fleet, the twin (its processes and `kdemo-*` namespaces) and snmpsim (by
+pid), and removes the address map. Every listener binds 127.0.0.1 only. While it runs, `kotanet simulate-fault
+--state-dir $KOTANET_HOME/demo ...` changes the simulated agents, and `kotanet lab fail --state-dir
+$KOTANET_HOME/demo/lab LINK` the twin.
 
 The poller probes SNMP and HTTP only: every simulated agent lives on 127.0.0.1, which always answers ICMP, so
 a simulated device "down" is its silent SNMP agent.
@@ -28,13 +42,14 @@ import contextlib
 import datetime as dt
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -48,7 +63,10 @@ from kotanet.inventory.models import Inventory
 from kotanet.monitors.simulate import ScenarioStep
 
 if TYPE_CHECKING:
-    from kotanet.monitors.poller import CycleReport
+    from kotanet.lab.api import Lab
+    from kotanet.lab.monitor import LabAddresses
+    from kotanet.monitors.poller import AddressMap, CycleReport, ProbePlan
+    from kotanet.monitors.records import FlapRule
     from kotanet.monitors.simulate import SimulatedCity
 
 __all__ = [
@@ -68,6 +86,14 @@ DEMO_SPEED = 15.0
 POLL_INTERVAL_S = 2.0
 #: The demo's users, one per role, in the order they are printed.
 DEMO_ROLES = ("admin", "engineer", "noc", "auditor")
+#: The name prefix of the demo twin's namespaces (`kdemo-<site>`, `kdemo--noc`): never `kotanet lab up`'s `kn`
+#: nor the tests' twins (`kt`, `km`, `kc`), so neither cleans up the other.
+LAB_PREFIX = "kdemo"
+#: The twin's SNMP agents answer within milliseconds: a short timeout keeps a cycle within its interval while a
+#: router is dead (the simulated city's single snmpsim process needs 2 s on a busy machine).
+TWIN_TIMEOUT_S = 1.0
+#: How often the scenario thread applies `kotanet simulate-fault` requests (wall seconds).
+CONTROL_POLL_S = 0.2
 
 
 # ------------------------------------------------------------------------------------------ values
@@ -119,6 +145,7 @@ class DemoScenario:
     window_start_s: float
     window_end_s: float
     steps: tuple[ScenarioStep, ...] = field(default=())
+    behind_maintenance: tuple[str, ...] = ()  # the sites that lose the data centre while that link is down
 
     @property
     def end_s(self) -> float:
@@ -129,8 +156,9 @@ class DemoScenario:
 def demo_scenario(inv: Inventory, simulated: Collection[str]) -> DemoScenario:
     """Choose the demo's targets on `inv` (devices in `simulated` have an agent) and script them:
 
-    * +1m to +13m: a maintenance window on a department-to-department link; the link goes down +2m..+10m,
-      inside the window, so its SLA does not count it;
+    * +1m to +13m: a maintenance window on a department-to-department link, and on the sites that lose the
+      data centre through it (the topology's cut set: the twin takes them down with the link); the link goes
+      down +2m..+10m, inside the window, so its SLA does not count it;
     * +4m: a 5.8 GHz radio link flaps 3 times (3 minutes down, 3 minutes up);
     * +6m: a kelurahan goes down for 20 minutes (every device at the site stops answering).
 
@@ -165,12 +193,16 @@ def demo_scenario(inv: Inventory, simulated: Collection[str]) -> DemoScenario:
     if not kel:
         raise KotanetError("the demo needs a kelurahan with a simulated device",
                            hint="run the demo on the embedded dataset (kotanet demo, no inventory argument)")
+    from kotanet.topology.graph import build_graph, dc_site, state_today
+    from kotanet.topology.reliability import cut_off_by
+
+    behind = tuple(sorted(cut_off_by(build_graph(inv, state_today(inv)), dc_site(inv), failed_edges=[maint])))
     m = 60.0
     steps = [ScenarioStep(1, 2 * m, "down", f"link:{maint}", duration_s=8 * m, source="demo"),
              ScenarioStep(2, 4 * m, "flap", f"link:{flap}", times=3, period_s=6 * m, source="demo")]
     steps += [ScenarioStep(3 + i, 6 * m, "down", f"device:{d}", duration_s=20 * m, source="demo")
               for i, d in enumerate(kel_devices)]
-    return DemoScenario(flap, kel, kel_devices, maint, 1 * m, 13 * m, tuple(steps))
+    return DemoScenario(flap, kel, kel_devices, maint, 1 * m, 13 * m, tuple(steps), behind)
 
 
 # ------------------------------------------------------------------------------------------ ports
@@ -195,14 +227,15 @@ def pick_port(host: str, port: int) -> tuple[socket.socket, bool]:
 
 # ------------------------------------------------------------------------------------------ the command
 
-PortOpt = Annotated[int, typer.Option("--port", min=1, max=65535, help="Dashboard port on 127.0.0.1 (a free one "
-                                                                      "is picked when it is taken).")]
+PortOpt = Annotated[int, typer.Option("--port", min=0, max=65535, help="Dashboard port on 127.0.0.1 (a free one "
+                                                                      "is picked when it is taken, or with 0).")]
 NoServeOpt = Annotated[bool, typer.Option("--no-serve", help="Only the static and SLA parts, then exit "
                                                             "(for CI and the README's tests).")]
 DurationOpt = Annotated[float | None, typer.Option("--duration", min=1.0, show_default=False,
                                                    help="Serve this many seconds, then stop by itself.")]
-LabOpt = Annotated[bool, typer.Option("--lab", help="Use the digital twin (root, kotanet lab) instead of the "
-                                                   "simulated agents when it is available.")]
+LabOpt = Annotated[bool, typer.Option("--lab", help="Poll the digital twin (FRR routers in network namespaces; "
+                                                   "root and FRR) instead of the simulated agents; falls back to "
+                                                   "them, saying why, when it cannot run.")]
 
 
 def demo_cmd(ctx: typer.Context, port: PortOpt = 8000, no_serve: NoServeOpt = False,
@@ -273,6 +306,10 @@ def _sla_part(ctx: typer.Context, st: CliState, demo_dir: Path) -> str:
 
 # ------------------------------------------------------------------------------------------ the live part
 
+#: The scenario's maintenance window: (start, end, the targets it covers).
+_Window = tuple[dt.datetime, dt.datetime, frozenset[str]]
+
+
 class _StoppedError(Exception):
     """The demo is stopping: raised inside the scenario and poller threads' sleeps."""
 
@@ -284,17 +321,15 @@ class _Running:
     stop: threading.Event = field(default_factory=threading.Event)
     city: SimulatedCity | None = None
     fleet: _SshFleetProcess | None = None  # the simulated SSH devices when they started
-    lab: Any = None  # the digital twin's handle when `--lab` used it
+    lab: Lab | None = None  # the digital twin when `--lab` brought it up
+    twin: _TwinTargets | None = None  # what the poller watches in it
     server: Any = None  # uvicorn.Server
     threads: list[threading.Thread] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
 
 def _live_part(st: CliState, options: DemoOptions, demo_dir: Path, store_url: str) -> None:
-    from kotanet.clock import SystemClock
-
     inv = load_inventory(st, None)
-    clock = ScaledClock(st.clock.now(), options.speed)
     run = _Running()
     previous_term = signal.signal(signal.SIGTERM, _interrupt)
     previous_hup = signal.signal(signal.SIGHUP, _interrupt)  # the terminal closed: stop cleanly too
@@ -305,18 +340,22 @@ def _live_part(st: CliState, options: DemoOptions, demo_dir: Path, store_url: st
         sock, moved = pick_port(options.host, options.port)
         agents = _start_agents(st, options, inv, demo_dir, run)
         scenario = demo_scenario(inv, agents)
+        player = _FaultPlayer(st, run, scenario.steps)  # every step's target checked before anything runs
         logins = _create_users(demo_dir, options.seed)
+        # Demo time starts now that the agents (and the twin) are up: the scenario's steps, the maintenance
+        # window and the poller's timestamps all count from here.
+        clock = ScaledClock(st.clock.now(), options.speed)
         _schedule_window(demo_dir, clock, scenario)
         run.server = _start_server(st, demo_dir, store_url, clock, sock, run)
         url = f"http://{options.host}:{sock.getsockname()[1]}/"
         if moved:
             st.out.print(st.t("demo.live.port_moved", port=options.port, url=url), highlight=False)
         window = (clock.base + dt.timedelta(seconds=scenario.window_start_s),
-                  clock.base + dt.timedelta(seconds=scenario.window_end_s), f"link:{scenario.maintenance_link}")
-        _start_poller(st, inv, store_url, clock, options, run, window)
-        if run.city is not None:
-            _start_scenario(st, run.city, scenario, clock, options, run, wall=SystemClock())
-        _print_welcome(st, url, logins, scenario, options, demo_dir)
+                  clock.base + dt.timedelta(seconds=scenario.window_end_s),
+                  frozenset([f"link:{scenario.maintenance_link}", *(f"site:{s}" for s in scenario.behind_maintenance)]))
+        _start_pollers(st, inv, store_url, clock, options, run, window)
+        _start_scenario(st, player, clock, run)
+        _print_welcome(st, url, logins, scenario, options, demo_dir, twin=run.lab is not None)
         deadline = time.monotonic() + options.duration_s if options.duration_s else None
         while deadline is None or time.monotonic() < deadline:
             time.sleep(0.2)
@@ -332,7 +371,7 @@ def _live_part(st: CliState, options: DemoOptions, demo_dir: Path, store_url: st
         with contextlib.suppress(Exception):
             st.err.print(st.t("demo.live.stopping"), highlight=False)
         try:
-            _stop_all(run)
+            _stop_all(run, st)
         finally:
             signal.signal(signal.SIGTERM, previous_term)
             signal.signal(signal.SIGHUP, previous_hup)
@@ -347,56 +386,100 @@ def _interrupt(signum: int, frame: object) -> None:
 
 
 def _start_agents(st: CliState, options: DemoOptions, inv: Inventory, demo_dir: Path, run: _Running) -> set[str]:
-    """The twin (with --lab, when it can run), else the simulated city; then the SSH fleet. The devices
-    that answer SNMP."""
+    """The twin (with --lab, when it can run), the simulated city, then the SSH fleet. The devices that answer
+    SNMP, in the twin or on the simulated agents."""
     from kotanet.clock import SystemClock
     from kotanet.monitors.simulate import SimulatedCity
 
     if options.lab:
-        run.lab = _lab_up(st, inv, demo_dir / "lab")
-    st.out.print(st.t("demo.live.agents_sim"), highlight=False)
+        _lab_up(st, inv, demo_dir / "lab", run)
+    if run.twin is None:
+        st.out.print(st.t("demo.live.agents_sim"), highlight=False)
     city = SimulatedCity(inv, demo_dir, clock=SystemClock(), speed=options.speed)
     with st.err.status(st.t("sim.starting")):
         city.start()
     run.city = city
     counts = city.summary()
-    st.out.print(st.t("demo.live.city", agents=counts["agents"], services=counts["services"],
-                      seconds=f"{city.startup_s:.1f}"), highlight=False)
+    if run.twin is None:
+        st.out.print(st.t("demo.live.city", agents=counts["agents"], services=counts["services"],
+                          seconds=f"{city.startup_s:.1f}"), highlight=False)
+    else:
+        rest = set(city.agents) - set(run.twin.addresses.devices)
+        st.out.print(st.t("demo.live.lab_rest", devices=len(rest), services=counts["services"],
+                          seconds=f"{city.startup_s:.1f}"), highlight=False)
     run.fleet = _fleet_up(st, demo_dir)
-    return set(city.agents)
+    return set(city.agents) | (set(run.twin.addresses.devices) if run.twin is not None else set())
 
 
-def _lab_up(st: CliState, inv: Inventory, lab_dir: Path) -> Any:
-    """THE --lab HOOK. The digital twin (kotanet.lab, another area) runs the backbone as FRR routers in
-    network namespaces; it needs root. When `kotanet.lab` offers `up(inventory, state_dir)` and we are root, start it
-    and keep its handle (stopped by `_stop_all` through `.down()` or `.__exit__`); otherwise say why and
-    fall back to the simulated agents. The SNMP/HTTP targets the poller watches stay the simulated city's
-    either way: the twin routes traffic; it runs no SNMP agents."""
-    import importlib
+@dataclass(frozen=True, slots=True)
+class _TwinTargets:
+    """What the demo watches in the twin, and how it reaches it."""
+
+    addresses: AddressMap  # exclusive: the routers, and the radios read from their site's router
+    namespace: str  # the NOC namespace the twin's poller probes from
+    community: str
+    radios: int  # radios (access points, CPEs) read as ports of their site's router
+    links: frozenset[str]  # the links the twin holds
+    sites: Mapping[str, str]  # device -> the site of the router that answers for it
+
+
+def _lab_up(st: CliState, inv: Inventory, lab_dir: Path, run: _Running) -> None:
+    """With --lab: bring the twin up (kotanet.lab.api.up, prefix `kdemo`, state in `lab_dir`) and keep it and
+    what to poll in it in `run`. When it cannot run (not root, no FRR, another requirement missing) or fails to
+    come up, say why and leave `run` without it: the demo goes on with the simulated agents."""
+    from kotanet.lab.twin import DAEMONS, FRR_DIR, missing_requirements
 
     if os.geteuid() != 0:
-        st.out.print(st.t("demo.live.lab_fallback", why=st.t("demo.live.lab_not_root")), highlight=False)
-        return None
-    try:
-        lab = importlib.import_module("kotanet.lab")
-    except ImportError as exc:  # pragma: no cover - the package ships with kotanet
-        st.out.print(st.t("demo.live.lab_fallback", why=str(exc)), highlight=False)
-        return None
-    up = getattr(lab, "up", None)
-    if not callable(up):
-        st.out.print(st.t("demo.live.lab_fallback", why=st.t("demo.live.lab_no_api")), highlight=False)
-        return None
+        why: str | None = st.t("demo.live.lab_not_root")
+    elif shutil.which("vtysh") is None or not all((FRR_DIR / d).exists() for d in DAEMONS):
+        why = st.t("demo.live.lab_no_frr")
+    else:
+        why = missing_requirements()  # snmpd, sshd, nft, ...: the lab's own one-line reason
+    if why is not None:
+        st.out.print(st.t("demo.live.lab_fallback", why=why), highlight=False)
+        return
+    from kotanet.lab.api import up
+    from kotanet.lab.monitor import load_lab_addresses
+
+    lab: Lab | None = None
     try:
         with st.err.status(st.t("demo.live.lab_starting")):
-            handle = up(inv, lab_dir)
-    except Exception as exc:  # the twin failing must not stop the demo
-        st.out.print(st.t("demo.live.lab_fallback", why=f"{type(exc).__name__}: {exc}"), highlight=False)
-        return None
-    routers = len(getattr(getattr(handle, "plan", None), "routers", ()) or ())
-    converged = getattr(handle, "converged_s", None)
-    st.out.print(st.t("demo.live.lab_used", routers=routers,
-                      seconds=f"{converged:.1f}" if isinstance(converged, float) else "?"), highlight=False)
-    return handle
+            lab = up(inv, lab_dir, prefix=LAB_PREFIX)
+        twin = _twin_targets(lab, load_lab_addresses(lab_dir, st.lang))
+    except Exception as exc:  # the twin failing must not stop the demo (`up` has taken a failed twin down)
+        if lab is not None:
+            with contextlib.suppress(Exception):
+                lab.down()
+        error = " ".join(str(exc).split()) if isinstance(exc, KotanetError) else f"{type(exc).__name__}: {exc}"
+        st.out.print(st.t("demo.live.lab_fallback", why=st.t("demo.live.lab_failed", error=error)), highlight=False)
+        return
+    run.lab, run.twin = lab, twin
+    st.out.print(st.t("demo.live.lab_used", routers=len(lab.plan.routers), prefix=LAB_PREFIX,
+                      seconds=f"{lab.converged_s:.1f}" if lab.converged_s is not None else "?",
+                      devices=len(twin.addresses.devices), radios=twin.radios, ns=twin.namespace), highlight=False)
+
+
+def _twin_targets(lab: Lab, loaded: LabAddresses) -> _TwinTargets:
+    """The twin's address map (its routers), plus each radio (an access point, a CPE) whose links end on ports
+    of its site's router in the twin: that router's agent answers for it (its interfaces are those ports' real
+    ifIndexes), so the radio links are watched in the twin too."""
+    from kotanet.monitors.poller import AddressMap
+
+    amap = loaded.addresses
+    devices = dict(amap.devices)
+    sites = {dev: r.site for r in lab.plan.routers for dev in r.devices if dev in devices}
+    agent = {r.namespace: (r.site, devices[r.devices[0]]) for r in lab.plan.routers
+             if r.devices and r.devices[0] in devices}
+    radios: set[str] = set()
+    for lk in lab.plan.links:
+        for port in lk.router_ports():
+            mapped = port.device in sites or (port.device, port.interface) not in amap.ifindexes
+            if mapped or port.namespace not in agent:  # a router's own port, or one the twin did not number
+                continue
+            sites[port.device], devices[port.device] = agent[port.namespace]
+            radios.add(port.device)
+    return _TwinTargets(AddressMap(devices=devices, ifindexes=amap.ifindexes, exclusive=True), loaded.noc_namespace,
+                        loaded.community, len(radios), frozenset(lk.id for lk in lab.plan.links), sites)
 
 
 def _fleet_up(st: CliState, demo_dir: Path) -> Any:
@@ -496,17 +579,24 @@ def _web_add_users(demo_dir: Path, logins: list[tuple[str, str, str]]) -> None:
 
 def _schedule_window(demo_dir: Path, clock: ScaledClock, scenario: DemoScenario) -> None:
     """The scenario's maintenance window, scheduled by the demo engineer in the dashboard's database (as the
-    maintenance page would), so the SLA figures take the link's planned outage out of the count."""
+    maintenance page would), so the SLA figures take the link's planned outage out of the count; a second window
+    over the same time covers the sites behind the link."""
     from kotanet.inventory.choices import ScopeKind
     from kotanet.inventory.models import MaintenanceWindow
     from kotanet.web.db import WebDb
 
-    start = clock.base + dt.timedelta(seconds=scenario.window_start_s)
-    window = MaintenanceWindow(id="demo-maintenance", start=start.astimezone(_WIB),
-                               end=(clock.base + dt.timedelta(seconds=scenario.window_end_s)).astimezone(_WIB),
-                               scope=ScopeKind.LINK, refs=[scenario.maintenance_link],
-                               reason="Demo: re-splice a department fibre (kotanet demo scenario)")
-    WebDb(demo_dir).add_window(window, "demo-engineer", clock.now())
+    start = (clock.base + dt.timedelta(seconds=scenario.window_start_s)).astimezone(_WIB)
+    end = (clock.base + dt.timedelta(seconds=scenario.window_end_s)).astimezone(_WIB)
+    db = WebDb(demo_dir)
+    db.add_window(MaintenanceWindow(id="demo-maintenance", start=start, end=end, scope=ScopeKind.LINK,
+                                    refs=[scenario.maintenance_link],
+                                    reason="Demo: re-splice a department fibre (kotanet demo scenario)"),
+                  "demo-engineer", clock.now())
+    if scenario.behind_maintenance:
+        db.add_window(MaintenanceWindow(id="demo-maintenance-sites", start=start, end=end, scope=ScopeKind.SITE,
+                                        refs=list(scenario.behind_maintenance),
+                                        reason="Demo: the sites behind the re-spliced department fibre"),
+                      "demo-engineer", clock.now())
 
 
 def _start_server(st: CliState, demo_dir: Path, store_url: str, clock: ScaledClock, sock: socket.socket,
@@ -543,23 +633,68 @@ def _start_server(st: CliState, demo_dir: Path, store_url: str, clock: ScaledClo
     return server
 
 
-def _start_poller(st: CliState, inv: Inventory, store_url: str, clock: ScaledClock, options: DemoOptions,
-                  run: _Running, window: tuple[dt.datetime, dt.datetime, str]) -> None:
-    """The poller (SNMP + HTTP) on the simulated city into the demo store, in its own thread and event loop;
-    prints each target's state change with its demo time (and whether the maintenance `window` covers it)."""
-    from kotanet.monitors.http import HttpProbe
-    from kotanet.monitors.poller import Poller, PollerOptions, plan_probes
-    from kotanet.monitors.probe import ProbeKind
+def _start_pollers(st: CliState, inv: Inventory, store_url: str, clock: ScaledClock, options: DemoOptions,
+                   run: _Running, window: _Window) -> None:
+    """The poller on the simulated city; with the twin, two: one in the twin's NOC namespace for what the twin
+    holds (its routers, their sites, the links between them) and one on the simulated agents for the rest
+    (servers, switches, the firewall, the e-government services). No target is written by both."""
+    from kotanet.monitors.poller import AddressMap, ProbePlan, plan_probes
     from kotanet.monitors.records import FlapRule
-    from kotanet.monitors.snmp import SnmpProbe
-    from kotanet.monitors.stores import open_store
 
     if run.city is None:
         return
-    # One snmpsim process answers every agent: on a busy 2-core machine a 0.5 s timeout made healthy agents
-    # look down, so the probes get 2 s and a retry, as `kotanet monitor run` does.
-    plan = plan_probes(inv, run.city.address_map, interval_s=options.poll_interval_s, timeout_s=2.0, retries=1)
     rule = FlapRule(open_after=2, close_after=2)
+    interval = options.poll_interval_s
+    if run.twin is None:
+        # One snmpsim process answers every agent: on a busy 2-core machine a 0.5 s timeout made healthy agents
+        # look down, so the probes get 2 s and a retry, as `kotanet monitor run` does.
+        plan = plan_probes(inv, run.city.address_map, interval_s=interval, timeout_s=2.0, retries=1)
+        _start_poller(st, "poller-1", plan, store_url, clock, options, run, window, rule)
+        return
+    twin = run.twin
+    twin_plan = plan_probes(inv, twin.addresses, interval_s=interval, timeout_s=TWIN_TIMEOUT_S, retries=1,
+                            snmp_community=twin.community)
+    city = run.city.address_map
+    outside = {d: a for d, a in city.devices.items() if d not in twin.addresses.devices}
+    rest = plan_probes(inv, AddressMap(devices=outside, urls=city.urls, exclusive=True), interval_s=interval,
+                       timeout_s=2.0, retries=1)
+    taken = set(twin_plan.targets()) | {s.target for s in twin_plan.specs}
+    city_plan = ProbePlan(tuple(s for s in rest.specs if s.target not in taken),
+                          {t: d for t, d in rest.site_devices.items() if t not in taken},
+                          {t: e for t, e in rest.link_ends.items() if t not in taken})
+    _recover(store_url, clock, rule, (twin_plan, city_plan))
+    _start_poller(st, "poller-1", twin_plan, store_url, clock, options, run, window, rule,
+                  netns=twin.namespace, where=st.t("demo.live.where_twin"))
+    _start_poller(st, "poller-2", city_plan, store_url, clock, options, run, window, rule,
+                  where=st.t("demo.live.where_agents"))
+
+
+def _recover(store_url: str, clock: ScaledClock, rule: FlapRule, plans: tuple[ProbePlan, ...]) -> None:
+    """Record the time since the seeded history's last heartbeat (`poller-1`'s) as unknown for every target
+    of `plans`, once, before two pollers with ids of their own start."""
+    from kotanet.monitors.poller import Poller, PollerOptions
+    from kotanet.monitors.stores import open_store
+
+    store = open_store(store_url)
+    try:
+        for plan in plans:
+            Poller(plan, {}, store, clock=clock, options=PollerOptions(poller_id="poller-1", rule=rule)).recover()
+    finally:
+        store.close()
+
+
+def _start_poller(st: CliState, poller_id: str, plan: ProbePlan, store_url: str, clock: ScaledClock,
+                  options: DemoOptions, run: _Running, window: _Window, rule: FlapRule,
+                  *, netns: str | None = None, where: str = "") -> None:
+    """One poller (SNMP + HTTP) into the demo store, in its own thread and event loop; with `netns`, that thread
+    first enters the network namespace, so every socket its probes open is there. Prints each target's state
+    change with its demo time (and whether the maintenance `window` covers it)."""
+    from kotanet.monitors.http import HttpProbe
+    from kotanet.monitors.poller import Poller, PollerOptions
+    from kotanet.monitors.probe import ProbeKind
+    from kotanet.monitors.snmp import SnmpProbe
+    from kotanet.monitors.stores import open_store
+
     last: dict[str, str] = {}
     cycles = {"n": 0}
 
@@ -570,13 +705,13 @@ def _start_poller(st: CliState, inv: Inventory, store_url: str, clock: ScaledClo
         if cycles["n"] <= rule.close_after:  # warming up: every target leaves `unknown` in its first cycles
             if cycles["n"] == rule.close_after:
                 counts = Counter(last.values())
-                st.out.print(st.t("demo.live.poller", n=len(last), up=counts.get("up", 0),
+                st.out.print(st.t("demo.live.poller", where=where, n=len(last), up=counts.get("up", 0),
                                   down=counts.get("down", 0), unknown=counts.get("unknown", 0),
                                   interval=f"{options.poll_interval_s:g}",
                                   demo=f"{options.poll_interval_s * options.speed:g}"), highlight=False)
             return
         for target, new in changes:
-            planned = target == window[2] and window[0] <= report.at < window[1]
+            planned = target in window[2] and window[0] <= report.at < window[1]
             st.out.print(st.t("demo.live.change", at=f"{report.at.astimezone(_WIB):%H:%M}", target=target,
                               state=new, note=st.t("demo.live.in_window") if planned else ""), highlight=False)
         if report.store_error:
@@ -592,21 +727,30 @@ def _start_poller(st: CliState, inv: Inventory, store_url: str, clock: ScaledClo
             raise _StoppedError
 
     def main() -> None:
-        store = open_store(store_url)
+        store = None
         try:
+            store = open_store(store_url)  # before entering the twin: a store on the network stays reachable
+            if netns is not None:
+                from kotanet.lab.monitor import enter_netns
+
+                # setns(2) for this thread only, before it opens any socket: the event loop, the SNMP probe's
+                # UDP socket (created on the loop's thread) and the threads the loop starts are all in the twin.
+                enter_netns(netns, st.lang)
             poller = Poller(plan, {ProbeKind.SNMP: SnmpProbe(), ProbeKind.HTTP: HttpProbe(verify_tls=False)}, store,
-                            clock=clock, options=PollerOptions(rule=rule))
+                            clock=clock, options=PollerOptions(poller_id=poller_id, rule=rule))
             asyncio.run(poller.run(sleep=sleep, interval_s=options.poll_interval_s, on_cycle=on_cycle))
         except _StoppedError:
             pass
         except Exception as exc:  # reported, and the rest of the demo goes on
-            run.errors.append(f"poller: {type(exc).__name__}: {exc}")
-            st.err.print(st.t("demo.live.thread_failed", what="poller", error=f"{type(exc).__name__}: {exc}"),
-                         highlight=False)
+            what = f"poller{where}"
+            error = " ".join(str(exc).split()) if isinstance(exc, KotanetError) else f"{type(exc).__name__}: {exc}"
+            run.errors.append(f"{what}: {error}")
+            st.err.print(st.t("demo.live.thread_failed", what=what, error=error), highlight=False)
         finally:
-            store.close()
+            if store is not None:
+                store.close()
 
-    thread = threading.Thread(target=main, name="kotanet-demo-poller", daemon=True)
+    thread = threading.Thread(target=main, name=f"kotanet-demo-{poller_id}", daemon=True)
     thread.start()
     run.threads.append(thread)
 
@@ -614,24 +758,136 @@ def _start_poller(st: CliState, inv: Inventory, store_url: str, clock: ScaledClo
 _WIB = dt.timezone(dt.timedelta(hours=7), "WIB")
 
 
-def _start_scenario(st: CliState, city: SimulatedCity, scenario: DemoScenario, clock: ScaledClock,
-                    options: DemoOptions, run: _Running, *, wall: Any) -> None:
-    from kotanet.monitors.simulate import run_scenario
+@dataclass(frozen=True, slots=True)
+class _Change:
+    """One primitive change of the scenario: a target goes down or comes back, `at_s` demo seconds in."""
 
-    def sleep(seconds: float) -> None:
-        if run.stop.wait(seconds):
-            raise _StoppedError
+    at_s: float
+    down: bool
+    target: str
 
-    def on_step(at: float, step: ScenarioStep, what: str) -> None:
-        del at, step
-        st.out.print(st.t("demo.live.step", at=f"{clock.now().astimezone(_WIB):%H:%M}", what=what), highlight=False)
+
+class _FaultPlayer:
+    """Plays the scenario's steps: on the twin for the links it holds (`fail`/`restore`) and for the devices its
+    routers answer for (the router's FRR daemons killed, then revived), on the simulated city otherwise."""
+
+    def __init__(self, st: CliState, run: _Running, steps: Collection[ScenarioStep]) -> None:
+        self.st = st
+        self.run = run
+        self.changes = _changes(steps)
+        self._down: dict[str, set[str]] = {}  # router site -> its devices the scenario has taken down
+        for change in self.changes:  # every target checked before anything changes
+            if self._on_twin(change.target) is None:
+                if run.city is None:
+                    raise KotanetError(f"{change.target}: neither the twin nor the simulated city holds it")
+                run.city.resolve(change.target)
+
+    def _on_twin(self, target: str) -> tuple[str, str] | None:
+        """('link', id) or ('site', router site) when the twin plays this target."""
+        twin = self.run.twin
+        if twin is None or self.run.lab is None:
+            return None
+        kind, _, ref = target.partition(":")
+        if kind == "link" and ref in twin.links:
+            return "link", ref
+        if kind == "device" and ref in twin.sites:
+            return "site", twin.sites[ref]
+        return None
+
+    def apply(self, change: _Change) -> str:
+        """Apply one change; what the twin did, as a note for the step's line ("" on the simulated city)."""
+        where = self._on_twin(change.target)
+        lab = self.run.lab
+        if where is None or lab is None:
+            assert self.run.city is not None
+            self.run.city.tick()
+            (self.run.city.down if change.down else self.run.city.up)(change.target)
+            return ""
+        kind, ref = where
+        if kind == "link":
+            (lab.twin.fail if change.down else lab.twin.restore)(ref)
+            return self.st.t("demo.live.twin_fail" if change.down else "demo.live.twin_restore")
+        down = self._down.setdefault(ref, set())
+        if change.down:
+            first = not down
+            down.add(change.target)
+            if first and ref not in lab.twin.dead:
+                lab.twin.kill_router(ref)
+                return self.st.t("demo.live.twin_kill", site=ref)
+            return ""
+        down.discard(change.target)
+        if not down and ref in lab.twin.dead:
+            lab.twin.revive_router(ref)
+            return self.st.t("demo.live.twin_revive", site=ref)
+        return ""
+
+    def serve(self) -> list[str]:
+        """The user's `kotanet simulate-fault` requests and the city's timed restores, applied: what changed."""
+        city = self.run.city
+        if city is None:
+            return []
+        return [*city.process_control(), *(f"up {target}" for target in city.tick())]
+
+
+def _changes(steps: Collection[ScenarioStep]) -> list[_Change]:
+    """The steps as primitive changes in time order (a step with a duration comes back up after it; a flap
+    goes down `times` times for half a period each)."""
+    out: list[tuple[float, int, int, _Change]] = []
+    for step in steps:
+        t = step.at_s
+        if step.action == "down":
+            timed = [(t, True)] + ([(t + step.duration_s, False)] if step.duration_s is not None else [])
+        elif step.action == "up":
+            timed = [(t, False)]
+        elif step.action == "flap":
+            timed = [(t + k * step.period_s + half, half == 0.0) for k in range(step.times)
+                     for half in (0.0, step.period_s / 2)]
+        else:
+            raise KotanetError(f"{step.source}: step {step.number}: the demo plays down, up and flap steps, "
+                               f"not {step.action}")
+        out += [(at, step.number, len(out) + i, _Change(at, down, step.target)) for i, (at, down) in enumerate(timed)]
+    return [c for *_, c in sorted(out, key=lambda e: e[:3])]
+
+
+def _start_scenario(st: CliState, player: _FaultPlayer, clock: ScaledClock, run: _Running) -> None:
+    """Apply each change when demo time reaches it (demo seconds from the clock's base, the same origin as the
+    maintenance window and the poller's timestamps); a change that fails is reported and the rest go on. In
+    between, and after the scenario, the same thread (the only one that changes the simulated city) applies the
+    user's `kotanet simulate-fault` requests and the city's timed restores."""
+
+    def now() -> str:
+        return f"{clock.now().astimezone(_WIB):%H:%M}"
+
+    def error_of(exc: Exception) -> str:
+        return " ".join(str(exc).split()) if isinstance(exc, KotanetError) else f"{type(exc).__name__}: {exc}"
+
+    def serve() -> None:
+        try:
+            for what in player.serve():
+                st.out.print(st.t("demo.live.injected", at=now(), what=what), highlight=False)
+        except Exception as exc:  # a request the city could not apply: say so, go on
+            st.err.print(st.t("demo.live.thread_failed", what="simulate-fault", error=error_of(exc)), highlight=False)
 
     def main() -> None:
         try:
-            run_scenario(city, scenario.steps, clock=wall, sleep=sleep, speed=options.speed, on_step=on_step)
+            for change in player.changes:
+                while (wait := (change.at_s - clock.demo_seconds()) / clock.speed) > 0:
+                    if run.stop.wait(min(wait, CONTROL_POLL_S)):
+                        return
+                    serve()
+                if run.stop.is_set():
+                    return
+                what = f"{'down' if change.down else 'up'} {change.target}"
+                try:
+                    note = player.apply(change)
+                except Exception as exc:  # e.g. an `ip` command of the twin failed: say so, play on
+                    st.err.print(st.t("demo.live.step_failed", at=now(), what=what, error=error_of(exc)),
+                                 highlight=False)
+                    continue
+                st.out.print(st.t("demo.live.step", at=now(), what=what + note), highlight=False)
             st.out.print(st.t("demo.live.scenario_done"), highlight=False)
-        except _StoppedError:
-            pass
+            while not run.stop.wait(CONTROL_POLL_S):
+                serve()
         except Exception as exc:
             run.errors.append(f"scenario: {type(exc).__name__}: {exc}")
             st.err.print(st.t("demo.live.thread_failed", what="scenario", error=f"{type(exc).__name__}: {exc}"),
@@ -643,7 +899,7 @@ def _start_scenario(st: CliState, city: SimulatedCity, scenario: DemoScenario, c
 
 
 def _print_welcome(st: CliState, url: str, logins: list[tuple[str, str, str]], scenario: DemoScenario,
-                   options: DemoOptions, demo_dir: Path) -> None:
+                   options: DemoOptions, demo_dir: Path, *, twin: bool = False) -> None:
     from rich.table import Table
 
     table = Table(title=st.t("demo.live.logins"))
@@ -657,7 +913,13 @@ def _print_welcome(st: CliState, url: str, logins: list[tuple[str, str, str]], s
                       wall=f"{scenario.end_s / options.speed:.0f}"), highlight=False)
     st.out.print(st.t("demo.live.story", flap=scenario.flap_link, kel=scenario.kelurahan,
                       link=scenario.maintenance_link), highlight=False)
-    st.out.print(st.t("demo.live.fault_hint", dir=str(demo_dir)), highlight=False)
+    if scenario.behind_maintenance:
+        st.out.print(st.t("demo.live.window_sites", link=scenario.maintenance_link,
+                          sites=", ".join(scenario.behind_maintenance)), highlight=False)
+    if twin:
+        st.out.print(st.t("demo.live.fault_hint_twin", lab=str(demo_dir / "lab"), dir=str(demo_dir)), highlight=False)
+    else:
+        st.out.print(st.t("demo.live.fault_hint", dir=str(demo_dir)), highlight=False)
     st.out.print(st.t("demo.live.url", url=url), highlight=False)
     if options.duration_s:
         st.out.print(st.t("demo.live.duration", seconds=f"{options.duration_s:g}"), highlight=False)
@@ -665,7 +927,7 @@ def _print_welcome(st: CliState, url: str, logins: list[tuple[str, str, str]], s
         st.out.print(st.t("demo.live.ctrl_c"), highlight=False)
 
 
-def _stop_all(run: _Running) -> None:
+def _stop_all(run: _Running, st: CliState) -> None:
     """Stop what the live part started, newest first; each step runs even when an earlier one failed."""
     run.stop.set()
     if run.server is not None:
@@ -677,7 +939,14 @@ def _stop_all(run: _Running) -> None:
             run.fleet.down()
     if run.lab is not None:
         with contextlib.suppress(Exception):
-            run.lab.down()  # kotanet.lab.api.Lab.down: the namespaces and FRR processes
+            run.lab.down()  # kotanet.lab.api.Lab.down: the routers' processes, the namespaces, the state directory
+        with contextlib.suppress(Exception):
+            from kotanet.lab.twin import list_namespaces
+
+            left = [n for n in list_namespaces() if n.startswith(f"{LAB_PREFIX}-")]
+            if left:
+                st.err.print(st.t("demo.live.lab_left", namespaces=", ".join(left), lab=str(run.lab.twin.state_dir),
+                                  prefix=LAB_PREFIX), highlight=False)
     if run.city is not None:
         with contextlib.suppress(Exception):
             run.city.stop()

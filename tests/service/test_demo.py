@@ -7,9 +7,11 @@ The demo runs as the real command, `python -m kotanet.cli demo ...` (kotanet.web
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -272,3 +274,130 @@ def test_duration_stops_the_demo_by_itself(tmp_path: Path) -> None:
     assert "demo stopped" in r.stderr
     assert time.monotonic() - started < 200
     assert not _tcp_open(port)
+
+
+# ------------------------------------------------------------------------------------------ --lab
+
+LAB_PREFIX = "kdemo"  # kotanet.web.demo.LAB_PREFIX: the demo twin's namespaces
+
+
+def _lab_namespaces() -> list[str]:
+    from kotanet.lab.twin import list_namespaces
+
+    return [n for n in list_namespaces() if n.startswith(f"{LAB_PREFIX}-")]
+
+
+def _lab_missing() -> str | None:
+    from kotanet.lab.twin import missing_requirements
+
+    return missing_requirements()
+
+
+def test_lab_runs_the_demo_on_the_twin_and_takes_it_down(tmp_path: Path) -> None:
+    """As root with FRR: the poller watches the twin's routers from its NOC namespace, the scenario's faults on
+    its links and its kelurahan router are applied to the twin and seen by the poller (store, console and the
+    dashboard's API), and when the demo stops no namespace of the demo's twin is left."""
+    require_service(_lab_missing() is None, f"root, FRR and snmpd for the twin ({_lab_missing()})")
+    require_service(_snmpsim_available(), "snmpsim (the simulated city)")
+    from kotanet.lab.twin import cleanup
+    from kotanet.monitors.records import State
+    from kotanet.monitors.stores import open_store
+
+    # --duration is only the safety net: the test stops the demo with Ctrl-C once it has seen what it needs
+    proc = subprocess.Popen([*DEMO, "demo", "--lab", "--port", "0", "--duration", "240"], env=_env(tmp_path),
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    reader = _Reader(proc)
+    children: set[int] = set()
+    try:
+        m = reader.wait_for(r"--lab: the demo runs on the digital twin \((\d+) FRR routers in network namespaces "
+                            r"kdemo-\*, converged in [\d.]+ s\): the poller watches the SNMP agents of (\d+) devices",
+                            timeout=240)
+        assert int(m.group(1)) >= 100 and int(m.group(2)) > int(m.group(1)), m.group(0)
+        assert "not used" not in reader.text()
+        assert _lab_namespaces(), "the twin's namespaces are not there while it runs"
+        reader.wait_for(r"simulated agents for what the twin does not hold: \d+ servers, switches and firewalls "
+                        r"and 6 e-government services", timeout=60)
+        url = reader.wait_for(r"NOC dashboard: (http://127\.0\.0\.1:\d+/)", timeout=60).group(1)
+        reader.wait_for(r"poller \(digital twin\): \d+ targets \(\d+ up", timeout=60)
+        logins = dict(re.findall(r"│\s*(?:admin|engineer|noc|auditor)\s*│\s*(demo-\w+)\s*│\s*(\S+)\s*│", reader.text()))
+
+        # the first scripted fault on a link of the twin (the maintenance window's fibre, 2 demo-minutes in),
+        # then the poller's DOWN for that link, read from the routers' ifOperStatus in the twin
+        link = reader.wait_for(r"scenario: down link:([\w-]+) \(on the twin: the link's port is down\)",
+                               timeout=60).group(1)
+        reader.wait_for(rf"\] link:{re.escape(link)}: down", timeout=45)
+        # the e-government services stay on the simulated agents, and the printed fault hint reaches them
+        fault = subprocess.run([*DEMO, "simulate-fault", "--state-dir", str(tmp_path / "demo"), "service:website",
+                                "--down", "--for", "1m"], env=_env(tmp_path), capture_output=True, text=True,
+                               timeout=60, check=False)
+        assert fault.returncode == 0, fault.stdout + fault.stderr
+        reader.wait_for(r"simulate-fault: down service:website", timeout=30)
+        # the kelurahan's router is killed 6 demo-minutes in: its site goes dark in the twin, and the dashboard's
+        # SLA figures (its kecamatan's target) show it down
+        kel = reader.wait_for(r"scenario: down device:[\w-]+ \(on the twin: router ([\w-]+)'s FRR daemons are "
+                              r"killed\)", timeout=60).group(1)
+        reader.wait_for(rf"\] site:{re.escape(kel)}: down", timeout=45)
+        reader.wait_for(r"\] service:website: down", timeout=30)
+        with httpx.Client(base_url=url, timeout=30) as client:
+            r = client.post("/login", data={"username": "demo-noc", "password": logins["demo-noc"], "next": "/"})
+            assert r.status_code == 303, r.text
+            deadline = time.monotonic() + 30
+            dark: list[str] = []
+            while time.monotonic() < deadline and not dark:
+                targets = client.get("/api/v1/targets", params={"live": "down"}).json()["targets"]
+                dark = [t["target"]["id"] for t in (client.get(f"/api/v1/targets/{x['id']}").json() for x in targets)
+                        if any(m["member"] == f"site:{kel}" and m["live"] == "down" for m in t["members"])]
+                if not dark:
+                    time.sleep(0.5)
+            assert dark, f"no SLA target shows site:{kel} down"
+
+        # the store: the twin's poller wrote the routers' states, and the link's outage while it was failed
+        store = open_store(f"sqlite://{tmp_path / 'demo' / 'kotanet.db'}")
+        try:
+            last = store.last_transitions()
+            link_trs = list(store.transitions(targets=[f"link:{link}"]))
+            heartbeats = {p: store.last_heartbeat(p) for p in ("poller-1", "poller-2")}
+        finally:
+            store.close()
+        live_start = dt.datetime.fromisoformat(FIXED_NOW)
+        assert last["device:dc-core1"].state is State.UP and last["device:dc-core1"].at >= live_start
+        assert last[f"site:{kel}"].state is State.DOWN and last[f"site:{kel}"].at >= live_start
+        assert any(tr.state is State.DOWN and tr.at >= live_start and "ifOperStatus" in tr.reason
+                   for tr in link_trs), link_trs[-5:]
+        assert all(h is not None and h >= live_start for h in heartbeats.values()), heartbeats  # both pollers
+
+        children = _descendants(proc.pid)
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=90) == 0, reader.text()
+    except BaseException:
+        _stop(proc, children)
+        cleanup(tmp_path / "demo" / "lab", LAB_PREFIX)  # a failed run never leaves the twin behind
+        raise
+    time.sleep(0.2)
+    assert "demo stopped" in reader.text()
+    left = _lab_namespaces()
+    if left:
+        cleanup(tmp_path / "demo" / "lab", LAB_PREFIX)
+    assert left == []
+    assert not (tmp_path / "demo" / "lab").exists()
+    assert [p for p in children if _alive(p)] == []
+
+
+def test_lab_falls_back_to_the_simulated_agents_when_not_root(tmp_path: Path) -> None:
+    """Without root the twin cannot run: the demo says so and runs on the simulated agents. Run as root, the
+    test cannot count on another user being able to execute this interpreter (a root-owned pyenv or venv under
+    /root is not), so the demo's process is given another effective user id instead."""
+    require_service(_snmpsim_available(), "snmpsim (the simulated city)")
+    cmd = [*DEMO] if os.geteuid() != 0 else [
+        sys.executable, "-c", "import os, sys; os.geteuid = lambda: 65534; sys.argv[0] = 'kotanet'; "
+                              "from kotanet.cli import main; main()"]
+    before = _lab_namespaces() if shutil.which("ip") else []
+    r = subprocess.run([*cmd, "demo", "--lab", "--port", "0", "--duration", "3"], env=_env(tmp_path),
+                       capture_output=True, text=True, timeout=240, check=False)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "--lab: the digital twin is not used (it needs root); using the simulated agents" in r.stdout
+    assert re.search(r"simulated city: \d+ SNMP agents, 6 services", r.stdout), r.stdout
+    assert "digital twin)" not in r.stdout  # no poller on a twin
+    assert "demo stopped" in r.stderr
+    if shutil.which("ip"):
+        assert _lab_namespaces() == before
