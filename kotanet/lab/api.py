@@ -40,11 +40,7 @@ class Lab:
     def address_map(self) -> dict[str, str]:
         """Inventory device id -> its address in the twin: each routing device's loopback (its management
         address where the inventory has one)."""
-        out: dict[str, str] = {}
-        for r in self.plan.routers:
-            for i, dev in enumerate(r.devices):
-                out[dev] = str(r.loopbacks[i] if i < len(r.loopbacks) else r.router_id)
-        return out
+        return self.plan.device_addresses()
 
     def down(self) -> None:
         self.twin.down()

@@ -262,13 +262,9 @@ def rehearse_cmd(ctx: typer.Context,
         raise KotanetError("name the routes to rehearse, or give --all", hint="e.g. kotanet lab rehearse 1 2")
     twin = _load(st, state_dir)
     inv = load_inventory(st, directory)
-    from kotanet.topology.plan import plan_migrations
-
-    order = [rp.route for rp in plan_migrations(inv).routes]
-    todo = order if all_routes else [r for r in order if r in set(route or ())]
     with _bar(st) as bar:
-        def note(rid: str, what: str) -> None:
-            bar(todo.index(rid) if rid in todo else 0, len(todo), f"route {rid}: {what}")
+        def note(rid: str, what: str, done: int, total: int) -> None:
+            bar(done, total, f"route {rid}: {what}")
         results = rehearse(inv, twin, None if all_routes else route, clock=st.clock,
                            mop_dir=mop_dir or kotanet_home() / "mops", lang=st.lang, break_fibre=break_fibre,
                            progress=note)

@@ -160,6 +160,12 @@ class TwinPlan:
     def ports_of(self, namespace: str) -> list[tuple[TwinLink, Port]]:
         return [(lk, p) for lk in self.links for p in lk.ends() if p.namespace == namespace]
 
+    def device_addresses(self) -> dict[str, str]:
+        """Inventory device id -> the address it answers on in the twin: its router's loopback for it (the
+        device's management address where the inventory has one), else the router id."""
+        return {dev: str(r.loopbacks[i] if i < len(r.loopbacks) else r.router_id)
+                for r in self.routers for i, dev in enumerate(r.devices)}
+
 
 def namespace_name(prefix: str, site: str) -> str:
     """`<prefix>-<site>`, shortened with a stable suffix when the site id is long."""
@@ -280,10 +286,10 @@ def plan_twin(inv: Inventory, state: NetworkState | None = None, *, prefix: str 
     kept_ids = {lk.id for lk in kept}
     seg_extra: dict[tuple[str, str], list[IPv4Interface]] = {}
     for pa in given.values():
-        via = pa.spliced_through
-        if via is None or pa.link not in kept_ids or pa.spliced_at not in seg_links:
+        via, ends = pa.spliced_through, pa.splice_ends()
+        if via is None or ends is None or pa.link not in kept_ids or pa.spliced_at not in seg_links:
             continue
-        closure_address = pa.a_address if devices[pa.a.device].site == pa.spliced_at else pa.b_address
+        closure_address = ends[3]
         for lk in seg_links[pa.spliced_at]:
             if (via.device, via.interface) in ((lk.a.device, lk.a.interface), (lk.b.device, lk.b.interface)):
                 seg_extra.setdefault((lk.id, devices[via.device].site), []).append(closure_address)

@@ -121,10 +121,6 @@ class RouteRehearsal:
                 "mop": str(self.mop) if self.mop else None}
 
 
-def _quiet(route: str, what: str) -> None:
-    del route, what
-
-
 def _uses(hops: frozenset[NextHop], ifnames: set[str]) -> bool:
     return any(h.dev in ifnames for h in hops)
 
@@ -132,10 +128,11 @@ def _uses(hops: frozenset[NextHop], ifnames: set[str]) -> bool:
 def rehearse(inv: Inventory, twin: Twin, routes: Sequence[str] | None = None, *, clock: Clock,
              mop_dir: Path | None = None, lang: Lang = Lang.EN, timeout: float = 30.0,
              break_fibre: bool = False,
-             progress: Callable[[str, str], None] | None = None) -> list[RouteRehearsal]:
+             progress: Callable[[str, str, int, int], None] | None = None) -> list[RouteRehearsal]:
     """Rehearse `routes` (default: all) in plan order on the running `twin`. The twin must have been built
     from today's network of `inv` (`kotanet lab up`). `break_fibre` drops everything on each new fibre
-    before the push: the post-checks must fail and the route must be rolled back (the failure drill)."""
+    before the push: the post-checks must fail and the route must be rolled back (the failure drill).
+    `progress(route, what it is doing, routes done, routes to do)`."""
     from kotanet.playbooks.backups import BackupStore
     from kotanet.playbooks.transport import Credentials
 
@@ -155,11 +152,14 @@ def rehearse(inv: Inventory, twin: Twin, routes: Sequence[str] | None = None, *,
     backups = BackupStore(twin.state_dir / "backups")
     applied = list(twin.plan.state.applied)
     out: list[RouteRehearsal] = []
-    note = progress or _quiet
+    todo = [r for r in wanted if r not in applied]
+
+    def note(route: str, what: str) -> None:
+        if progress is not None:
+            progress(route, what, todo.index(route), len(todo))
+
     for rp in mplan.routes:
-        if rp.route not in wanted:
-            continue
-        if rp.route in applied:
+        if rp.route not in todo:
             continue
         missing = [d for d in rp.depends_on if d not in applied]
         if missing:
@@ -261,12 +261,7 @@ def _one(tinv: Inventory, twin: Twin, mplan: MigrationPlan, rp: RoutePlan, appli
                 t.open()
                 t.rollback()
             except KotanetError as exc:
-                # FRR will not delete an interface the kernel has, so a remediation that removes a whole
-                # `interface` stanza leaves lines behind: the lab negates the route's own lines instead
-                result.notes.append(f"transport rollback failed ({exc}); the lab restored the lines itself")
-                last = backups.latest(t.endpoint.name)
-                _restore_lines(twin, before.router(device_site[t.endpoint.name]), configs[t.endpoint.name].text,
-                               last.read() if last is not None else "")
+                result.notes.append(f"rollback of {t.endpoint.name} failed: {exc}")
             finally:
                 with contextlib.suppress(Exception):
                     t.close()
@@ -288,43 +283,6 @@ def _one(tinv: Inventory, twin: Twin, mplan: MigrationPlan, rp: RoutePlan, appli
     twin.wait_converged(timeout)
     result.ok, result.outcome = True, "applied"
     return result
-
-
-def _blocks(text: str) -> dict[str, list[str]]:
-    """`interface X` -> its child lines, from an FRR/IOS-style config."""
-    out: dict[str, list[str]] = {}
-    current: list[str] | None = None
-    for line in text.splitlines():
-        if line.startswith("interface "):
-            current = out.setdefault(line.strip(), [])
-        elif line.startswith(" ") and current is not None:
-            current.append(line.strip())
-        else:
-            current = None
-    return out
-
-
-def _restore_lines(twin: Twin, router: Any, pushed: str, backup: str) -> None:
-    """Undo a route's interface lines on one router through vtysh: negate what was pushed, then put back
-    what the backup had for those interfaces."""
-    old = _blocks(backup)
-    cmds = ["configure terminal"]
-    for head, children in _blocks(pushed).items():
-        cmds.append(head)
-        for child in children:
-            if child == "shutdown":
-                cmds.append("no shutdown")
-            elif child.startswith("description "):
-                cmds.append("no description")
-            elif not child.startswith("no "):
-                cmds.append(f"no {child}")
-        cmds += old.get(head, [])
-        cmds.append("exit")
-    args: list[str] = []
-    for c in cmds:
-        args += ["-c", c]
-    with contextlib.suppress(KotanetError):  # a line FRR refuses must not stop the others; the routes are checked
-        run_command(twin.vtysh(router, *args))
 
 
 def _undo_faults(twin: Twin, links: Sequence[Any]) -> None:

@@ -33,6 +33,7 @@ from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 from pathlib import Path
 from typing import Any
 
+from kotanet.atomic import write_atomic
 from kotanet.errors import KotanetError
 from kotanet.inventory.choices import LinkMedium
 from kotanet.lab.expected import NextHop, RouteDiff, Routes, diff_routes, expected_routes, parse_routes
@@ -155,9 +156,7 @@ class Twin:
     def save(self) -> None:
         data = {"plan": plan_to_json(self.plan), "faults": {k: v.value for k, v in sorted(self.faults.items())},
                 "dead": sorted(self.dead), "ssh": self.ssh}
-        tmp = self.state_dir / f".{STATE_FILE}.tmp"
-        tmp.write_text(json.dumps(data, indent=1), encoding="utf-8")
-        tmp.replace(self.state_dir / STATE_FILE)
+        write_atomic(self.state_dir / STATE_FILE, json.dumps(data, indent=1))
 
     @property
     def noc_namespace(self) -> str:
@@ -257,17 +256,12 @@ class Twin:
     def addresses(self) -> dict[str, Any]:
         """The monitors' address map of the twin: each routing device's loopback and SNMP port, the ifindex
         of each inventory interface that has a veth, and the NOC namespace to probe from."""
-        devices: dict[str, list[Any]] = {}
-        for r in self.plan.routers:
-            for i, dev in enumerate(r.devices):
-                devices[dev] = [str(r.loopbacks[i] if i < len(r.loopbacks) else r.router_id), 161]
+        devices = {dev: [address, 161] for dev, address in self.plan.device_addresses().items()}
         return {"noc_namespace": self.noc_namespace, "community": SNMP_COMMUNITY, "devices": devices,
                 "ifindexes": [[dev, itf, idx] for (dev, itf), idx in sorted(self.ifindexes().items())]}
 
     def write_addresses(self) -> None:
-        tmp = self.state_dir / f".{ADDRESSES_FILE}.tmp"
-        tmp.write_text(json.dumps(self.addresses(), indent=1), encoding="utf-8")
-        tmp.replace(self.state_dir / ADDRESSES_FILE)
+        write_atomic(self.state_dir / ADDRESSES_FILE, json.dumps(self.addresses(), indent=1))
 
     def _start_router(self, router: Router) -> None:
         d = self.router_dir(router)

@@ -263,18 +263,15 @@ def _check_ends(plan_route: RoutePlan, platforms: Mapping[str, Platform]) -> lis
     """(the checking end, the far address it checks) of every fibre end the route can check."""
     out: list[tuple[Endpoint, IPv4Interface]] = []
     for a in plan_route.addressing:
-        ends = [(a.a, a.b, a.b_address), (a.b, a.a, a.a_address)]
-        if a.spliced_at is not None:
+        ends = [(a.a, a.b_address), (a.b, a.a_address)]
+        spliced = a.splice_ends()
+        if spliced is not None:
             via = a.spliced_through
-            if via is None or via.device not in platforms or (a.a.device in platforms) == (a.b.device in platforms):
+            if via is None or via.device not in platforms:
                 continue
-            closure_is_a = a.b.device in platforms
-            active, active_address = (a.b, a.b_address) if closure_is_a else (a.a, a.a_address)
-            closure_address = a.a_address if closure_is_a else a.b_address
-            ends = [(active, via, closure_address), (via, active, active_address)]
-        for near, _far, far_address in ends:
-            if platforms.get(near.device) in _TABLES:
-                out.append((near, far_address))
+            active, active_address, _, closure_address = spliced
+            ends = [(active, closure_address), (via, active_address)]
+        out += [(near, far_address) for near, far_address in ends if platforms.get(near.device) in _TABLES]
     return out
 
 
@@ -282,11 +279,13 @@ def unchecked_ends(plan_route: RoutePlan, platforms: Mapping[str, Platform]) -> 
     """(device, interface, splice site) of the configured fibre ends whose far end is a splice closure."""
     out = []
     for a in plan_route.addressing:
-        if a.spliced_through is not None and a.spliced_through.device in platforms:
+        spliced = a.splice_ends()
+        if spliced is None or a.spliced_at is None or (a.spliced_through is not None
+                                                       and a.spliced_through.device in platforms):
             continue
-        for near, far in ((a.a, a.b), (a.b, a.a)):
-            if a.spliced_at is not None and near.device in platforms and far.device not in platforms:
-                out.append((near.device, near.interface, a.spliced_at))
+        active = spliced[0]
+        if active.device in platforms:
+            out.append((active.device, active.interface, a.spliced_at))
     return out
 
 

@@ -226,12 +226,10 @@ class Renderer:
                 far_dev = devices[far.device]
                 slot(dev.id).fibres.append(_fibre_context(idx, dev, near.interface, address, p2p.link,
                                                           far_dev, far.interface, p2p.spliced_at))
-            via = p2p.spliced_through
-            if via is not None and via.device in devices:
+            via, spliced = p2p.spliced_through, p2p.splice_ends()
+            if via is not None and spliced is not None and via.device in devices:
                 # the closure's end: its address goes on the device the core is spliced through to
-                closure, active = (p2p.a, p2p.b) if devices[p2p.a.device].platform is Platform.PASSIVE \
-                    else (p2p.b, p2p.a)
-                address = p2p.a_address if closure == p2p.a else p2p.b_address
+                active, _, _, address = spliced
                 dev = devices[via.device]
                 platform = of(dev)
                 if platform in TEMPLATES:

@@ -241,8 +241,6 @@ STRINGS: dict[str, dict[Lang, str]] = {
     "demo.live.lab_fallback": {Lang.EN: "--lab: the digital twin is not used ({why}); using the simulated agents",
                                Lang.ID: "--lab: kembaran digital tidak dipakai ({why}); memakai agen simulasi"},
     "demo.live.lab_not_root": {Lang.EN: "it needs root", Lang.ID: "perlu root"},
-    "demo.live.lab_no_frr": {Lang.EN: "FRRouting is not installed: apt-get install frr",
-                             Lang.ID: "FRRouting belum terpasang: apt-get install frr"},
     "demo.live.lab_failed": {Lang.EN: "the twin failed: {error}", Lang.ID: "kembaran gagal: {error}"},
     "demo.live.lab_starting": {Lang.EN: "starting the digital twin ...", Lang.ID: "menjalankan kembaran digital ..."},
     "demo.live.lab_used": {

@@ -33,6 +33,15 @@ class P2pAssignment:
     spliced_at: str | None = None
     spliced_towards: str | None = None
     spliced_through: Endpoint | None = None
+    closure: Endpoint | None = None  # the end on the splice closure (at `spliced_at`)
+
+    def splice_ends(self) -> tuple[Endpoint, IPv4Interface, Endpoint, IPv4Interface] | None:
+        """(the active end, its address, the closure's end, the closure-side address), for a spliced fibre."""
+        if self.closure is None:
+            return None
+        if self.closure == self.a:
+            return self.b, self.b_address, self.a, self.a_address
+        return self.a, self.a_address, self.b, self.b_address
 
 
 def used_networks(inv: Inventory) -> list[IPv4Network]:
@@ -82,7 +91,9 @@ def allocate_p2p(inv: Inventory, link_ids: Sequence[str], *, prefixlen: int = 30
             out.append(P2pAssignment(lid, net, link.a, IPv4Interface(f"{hosts[0]}/{prefixlen}"),
                                      link.b, IPv4Interface(f"{hosts[1]}/{prefixlen}"), spliced_at=site,
                                      spliced_towards=(towards or {}).get(site) if site else None,
-                                     spliced_through=via))
+                                     spliced_through=via,
+                                     closure=None if passive is None else link.a if link.a.device == passive
+                                     else link.b))
             taken.append(net)
             break
         else:

@@ -42,7 +42,6 @@ import contextlib
 import datetime as dt
 import os
 import secrets
-import shutil
 import signal
 import socket
 import subprocess
@@ -427,14 +426,10 @@ def _lab_up(st: CliState, inv: Inventory, lab_dir: Path, run: _Running) -> None:
     """With --lab: bring the twin up (kotanet.lab.api.up, prefix `kdemo`, state in `lab_dir`) and keep it and
     what to poll in it in `run`. When it cannot run (not root, no FRR, another requirement missing) or fails to
     come up, say why and leave `run` without it: the demo goes on with the simulated agents."""
-    from kotanet.lab.twin import DAEMONS, FRR_DIR, missing_requirements
+    from kotanet.lab.twin import missing_requirements
 
-    if os.geteuid() != 0:
-        why: str | None = st.t("demo.live.lab_not_root")
-    elif shutil.which("vtysh") is None or not all((FRR_DIR / d).exists() for d in DAEMONS):
-        why = st.t("demo.live.lab_no_frr")
-    else:
-        why = missing_requirements()  # snmpd, sshd, nft, ...: the lab's own one-line reason
+    # the lab's own one-line reason (FRR, snmpd, sshd, nft, ...); the commonest one in the user's language
+    why = st.t("demo.live.lab_not_root") if os.geteuid() != 0 else missing_requirements()
     if why is not None:
         st.out.print(st.t("demo.live.lab_fallback", why=why), highlight=False)
         return

@@ -302,6 +302,7 @@ def test_the_first_fibre_into_a_manhole_has_nothing_spliced_through_yet(plan: Mi
     """Route 9 lays the cable from Kedung Jaya to Mainhole Jalan Baru; routes 10 and 16a splice onto it."""
     [a9] = plan.route("9").addressing
     assert a9.spliced_at == "mh-jalan-baru" and a9.spliced_through is None
+    assert a9.closure is not None and a9.closure.device == "mh-jalan-baru-sc1"
     for route in ("10", "16a"):
         a = next(x for x in plan.route(route).addressing if x.spliced_at)
         assert a.spliced_through is not None
